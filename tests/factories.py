@@ -1,0 +1,36 @@
+"""Small builders for records, so tests state only what matters to them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from digest.records import Decision, Entry, Paper
+
+
+def make_paper(
+    arxiv_id: str = "2602.00001",
+    *,
+    version: int = 1,
+    published: datetime | str = "2026-02-03T10:00:00+00:00",
+    title: str | None = None,
+    authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"),
+    abstract: str = "We study spiking neural networks.",
+    primary_category: str = "cs.NE",
+) -> Paper:
+    moment = datetime.fromisoformat(published) if isinstance(published, str) else published
+    moment = moment.astimezone(UTC)
+    return Paper(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=title if title is not None else f"Paper {arxiv_id}",
+        authors=authors,
+        published=moment,
+        updated=moment + timedelta(days=version - 1),
+        primary_category=primary_category,
+        categories=(primary_category,),
+        abstract=abstract,
+    )
+
+
+def make_entry(paper: Paper, category: str = "🧠 Algorithms & Theory") -> Entry:
+    return Entry(paper=paper, decision=Decision(category=category, reason="test"))
