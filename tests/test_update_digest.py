@@ -1,0 +1,97 @@
+"""End to end in local mode: the real arxiv client against the local arXiv, day after day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.digest_site import HAND_WRITTEN, Site, at, expected_window
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers
+
+
+@pytest.fixture
+def site(tmp_path: Path, arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> Site:
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+    arxiv_env.set_papers(seed_fake_papers())
+    return Site.create(tmp_path / "repo")
+
+
+def test_first_run_pages_through_arxiv_and_lists_the_whole_window(
+    site: Site, arxiv_env: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = at("2026-02-14")
+    assert site.run(now.isoformat()) == 0
+    listed = site.listed()
+    assert {pid for pid, _ in listed} == expected_window(now)
+    assert len(listed) == len(set(listed)) > 30  # more than the old script's fixed 30
+    assert len(arxiv_env.requests) >= 4  # page_size 10: several pages
+    assert all(r.user_agent and r.user_agent.startswith("arxiv-digest/") for r in arxiv_env.requests)
+    assert site.readme().endswith(HAND_WRITTEN)
+    assert "List last changed: 2026-02-14 05:00 UTC" in site.tree().text()
+    assert {r["id"] for r in site.archived()} == expected_window(now)
+    assert list(site.files()) == ["README.md", "archive/2026/2026-02-14.md", "config.yml"]
+    out = capsys.readouterr().out
+    assert f"new {len(listed)}, updated 0, dropped 0" in out
+    assert "wrote archive/2026/2026-02-14.md, README.md" in out
+
+
+def test_multi_day_simulation(site: Site, arxiv_env: FakeArxiv) -> None:
+    """Papers arrive, a v2 replaces its v1, papers leave the window; never a duplicate."""
+    day = at("2026-02-02")
+    revised_on = at("2026-02-06")
+    revised = "2602.04035"
+    while day <= at("2026-02-20"):
+        if day == revised_on:
+            arxiv_env.revise(revised, title="A Comparative Study, revised")
+        assert site.run(day.isoformat()) == 0
+        listed = site.listed()
+        assert len(listed) == len({pid for pid, _ in listed}), f"duplicate on {day}"
+        assert {pid for pid, _ in listed} == expected_window(day), day
+        if day > revised_on and revised in expected_window(day):
+            assert (revised, 2) in listed
+            assert "A Comparative Study, revised" in site.tree().text()
+        day += timedelta(days=1)
+
+    new_ids = Counter(record["id"] for record in site.archived("new"))
+    assert max(new_ids.values()) == 1
+    assert set(new_ids) == expected_window(at("2026-02-20"), window_days=30) | expected_window(
+        at("2026-02-02")
+    )
+    assert [(r["id"], r["version"]) for r in site.archived("updated")] == [(revised, 2)]
+
+
+def test_a_run_without_news_changes_no_file(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    before, stats = site.files(), site.stats()
+    assert site.run(at("2026-02-14", hour=9).isoformat()) == 0
+    assert site.files() == before
+    assert site.stats() == stats
+    assert "no news: nothing was changed" in capsys.readouterr().out
+
+
+def test_papers_leaving_the_window_update_the_list(site: Site) -> None:
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    assert site.run(at("2026-02-28").isoformat()) == 0
+    assert {pid for pid, _ in site.listed()} == expected_window(at("2026-02-28"))
+    assert "List last changed: 2026-02-28 05:00 UTC" in site.tree().text()
+
+
+def test_dry_run_reports_and_writes_nothing(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    before = site.files()
+    assert site.run(at("2026-02-14").isoformat(), "--dry-run") == 0
+    assert site.files() == before
+    assert "dry run: would write archive/2026/2026-02-14.md, README.md" in capsys.readouterr().out
+
+
+def test_config_change_rerenders_without_news(site: Site) -> None:
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    config = site.root / "config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("Open Neuromorphic", "My Field"), encoding="utf-8"
+    )
+    assert site.run(at("2026-02-14", hour=6).isoformat()) == 0
+    assert site.tree().find_all("h1")[0].text() == "🧠 My Field - Daily ArXiv"
