@@ -99,15 +99,24 @@ def read_page(path: Path) -> DayPage:
         return DayPage(
             day=date.fromisoformat(str(meta["date"])),
             last_run=_timestamp(meta["last_run"]),
-            new=tuple(_entry(record) for record in meta.get("new") or ()),
-            updated=tuple(_entry(record) for record in meta.get("updated") or ()),
+            new=tuple(_entry(record) for record in _records(meta, "new")),
+            updated=tuple(_entry(record) for record in _records(meta, "updated")),
         )
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ArchiveError(f"{path}: cannot be read ({_first_line(error)}); restore it from git history") from None
+        raise ArchiveError(
+            f"{path}: cannot be read ({_first_line(error)}); restore it from git history"
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ArchiveError(
             f"{path}: damaged front matter ({_first_line(error)}); restore it from git history"
         ) from None
+
+
+def _records(meta: Mapping[str, object], key: str) -> list[Mapping[str, Any]]:
+    records = meta.get(key) or []
+    if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
+        raise TypeError(f"'{key}' must be a list of paper records")
+    return records
 
 
 def _first_line(error: BaseException) -> str:
@@ -191,7 +200,8 @@ def render_page(page: DayPage, category_order: Sequence[str]) -> str:
         "new": [_record(entry) for entry in page.new],
         "updated": [_record(entry) for entry in page.updated],
     }
-    post = frontmatter.Post(_body(page, category_order), **metadata)
+    post = frontmatter.Post(_body(page, category_order))
+    post.metadata.update(metadata)
     return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=100) + "\n"
 
 
@@ -207,7 +217,9 @@ def _body(page: DayPage, category_order: Sequence[str]) -> str:
         if not entries:
             continue
         md.new_header(level=2, title=heading, add_table_of_contents="n")
-        ranked = sorted(entries, key=lambda e: (order.get(e.decision.category, len(order)), e.decision.category))
+        ranked = sorted(
+            entries, key=lambda e: (order.get(e.decision.category, len(order)), e.decision.category)
+        )
         md.new_list([_item(entry) for entry in ranked])
     return tidy(md.get_md_text())
 

@@ -50,7 +50,8 @@ def plan_changes(
     files: dict[str, str] = {}
     if new or updated:
         page = add_to_page(
-            previous_page, DayPage(day=now.date(), last_run=now, new=tuple(new), updated=tuple(updated))
+            previous_page,
+            DayPage(day=now.date(), last_run=now, new=tuple(new), updated=tuple(updated)),
         )
         files[page_path(config.archive_dir, now.date())] = render_page(page, order)
 

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -92,9 +99,7 @@ class Config(_Strict):
             if names.count(name) > 1:
                 raise ValueError(f"categories: the name {name!r} is used twice; names must differ")
         if self.fallback_category in names:
-            raise ValueError(
-                "fallback_category: must differ from every name in 'categories'"
-            )
+            raise ValueError("fallback_category: must differ from every name in 'categories'")
         if self.lookback_days > self.max_catchup_days:
             raise ValueError("lookback_days: must not exceed max_catchup_days")
         return self

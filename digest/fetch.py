@@ -31,9 +31,7 @@ MAX_BACKOFF_SECONDS = 300.0
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
-_BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "
-)
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
 _VERSIONED_ID = re.compile(r"^(?P<id>.+)v(?P<version>\d+)$")
 
 log = logging.getLogger(__name__)
@@ -47,7 +45,7 @@ class QueryError(Exception):
     """arXiv rejected the query itself (HTTP 400): a config problem, not a transient one."""
 
 
-class _Transient(Exception):
+class _TransientError(Exception):
     """A failure worth retrying; `retry_after` is arXiv's own hint in seconds, if it sent one."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
@@ -136,7 +134,7 @@ def fetch_papers(
         stop=stop_before_delay(settings.retry_budget_seconds),
         wait=_backoff(settings.backoff_seconds),
         retry=retry_if_exception_type(
-            (_Transient, arxiv.UnexpectedEmptyPageError, requests.RequestException)
+            (_TransientError, arxiv.UnexpectedEmptyPageError, requests.RequestException)
         ),
         sleep=sleep,
         reraise=True,
@@ -145,14 +143,15 @@ def fetch_papers(
         for attempt in retrying:
             with attempt:
                 _read_all_pages(client, search, session, settings, progress, expect_papers)
-    except (_Transient, arxiv.UnexpectedEmptyPageError, requests.RequestException) as error:
+    except (_TransientError, arxiv.UnexpectedEmptyPageError, requests.RequestException) as error:
         raise FetchError(
             f"arXiv kept failing for the whole retry budget "
             f"({settings.retry_budget_seconds:g} s; last error: {_describe(error)}); "
             "nothing was changed, and the next run will catch up"
         ) from None
     return FetchResult(
-        papers=tuple(progress.papers.values()), warnings=_warnings(progress, settings, expect_papers)
+        papers=tuple(progress.papers.values()),
+        warnings=_warnings(progress, settings, expect_papers),
     )
 
 
@@ -202,12 +201,16 @@ def _read_all_pages(
         page = session.last_page
         if progress.offset == before:
             if page is not None and page.total > progress.offset:
-                raise _Transient(
+                raise _TransientError(
                     f"empty page at offset {progress.offset} of {page.total} results"
                 )
-            if before == 0 and expect_papers and progress.empty_tries < settings.empty_result_retries:
+            if (
+                before == 0
+                and expect_papers
+                and progress.empty_tries < settings.empty_result_retries
+            ):
                 progress.empty_tries += 1
-                raise _Transient("no results although earlier runs found papers in this range")
+                raise _TransientError("no results although earlier runs found papers in this range")
             return
         if page is None or page.entries < settings.page_size:
             return
@@ -224,7 +227,7 @@ def paper_from_result(result: arxiv.Result) -> Paper:
     """Turn the client's Result into our record, with text cleaned for display."""
     match = _VERSIONED_ID.match(result.get_short_id())
     if match is None:
-        raise _Transient(f"arXiv sent an entry without a versioned id: {result.entry_id!r}")
+        raise _TransientError(f"arXiv sent an entry without a versioned id: {result.entry_id!r}")
     return Paper(
         arxiv_id=match["id"],
         version=int(match["version"]),
@@ -269,7 +272,7 @@ def _check_response(response: requests.Response) -> _Page:
     if status == 400:
         raise QueryError(f"arXiv rejected the query: {_error_message(response.content)}")
     if status == 429 or status >= 500:
-        raise _Transient(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
+        raise _TransientError(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
     if status != 200:
         raise FetchError(
             f"arXiv answered HTTP {status} for {response.url}; "
@@ -278,12 +281,14 @@ def _check_response(response: requests.Response) -> _Page:
     try:
         root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError:
-        raise _Transient("the answer was not well-formed XML (truncated or an error page)") from None
+        raise _TransientError(
+            "the answer was not well-formed XML (truncated or an error page)"
+        ) from None
     if root.tag != f"{_ATOM}feed":
-        raise _Transient("the answer was not an Atom feed (an error page?)")
+        raise _TransientError("the answer was not an Atom feed (an error page?)")
     total_text = root.findtext(_TOTAL)
     if total_text is None or not total_text.strip().isdigit():
-        raise _Transient("the feed had no opensearch:totalResults")
+        raise _TransientError("the feed had no opensearch:totalResults")
     return _Page(entries=len(root.findall(f"{_ATOM}entry")), total=int(total_text))
 
 
@@ -314,9 +319,9 @@ def _backoff(first_wait: float) -> Callable[[RetryCallState], float]:
     """Doubling waits from `first_wait`, never shorter than what arXiv asked for."""
 
     def wait(state: RetryCallState) -> float:
-        growing = min(first_wait * 2 ** (state.attempt_number - 1), MAX_BACKOFF_SECONDS)
+        growing = min(first_wait * 2.0 ** (state.attempt_number - 1), MAX_BACKOFF_SECONDS)
         error = state.outcome.exception() if state.outcome else None
-        asked = getattr(error, "retry_after", None) or 0.0
+        asked = float(getattr(error, "retry_after", None) or 0.0)
         log.warning("arXiv request failed (%s); retrying", _describe(error))
         return max(growing, asked)
 

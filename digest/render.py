@@ -60,9 +60,7 @@ def github_anchor(heading: str, seen: dict[str, int]) -> str:
     """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens,
     numbered when repeated."""
     kept = "".join(
-        char
-        for char in heading.lower()
-        if char in " -_" or unicodedata.category(char)[0] in "LN"
+        char for char in heading.lower() if char in " -_" or unicodedata.category(char)[0] in "LN"
     )
     slug = kept.replace(" ", "-")
     count = seen.get(slug, 0)

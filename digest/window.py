@@ -33,7 +33,9 @@ def merge(known: Mapping[str, Paper], fetched: Iterable[Paper]) -> Merge:
     updated = tuple(
         p for key, p in papers.items() if key in known and p.version > known[key].version
     )
-    return Merge(papers=MappingProxyType(papers), new=_newest_first(new), updated=_newest_first(updated))
+    return Merge(
+        papers=MappingProxyType(papers), new=_newest_first(new), updated=_newest_first(updated)
+    )
 
 
 def window_start(now: datetime, window_days: int) -> date:

@@ -32,12 +32,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--config",
         type=Path,
         default=Path("config.yml"),
-        help="settings file; README and archive paths are relative to its folder (default: %(default)s)",
+        help="settings file; README and archive paths are relative to its folder",
     )
     parser.add_argument(
         "--now", type=_moment, help="run as of this ISO-8601 time (UTC if no zone is given)"
     )
-    parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
     return parser.parse_args(argv)
 
 
@@ -63,7 +65,9 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         lookback_days=config.lookback_days,
         max_catchup_days=config.max_catchup_days,
     )
-    known = load_archive(archive_root, since=min(window_start(now, config.window_days), span.start.date()))
+    known = load_archive(
+        archive_root, since=min(window_start(now, config.window_days), span.start.date())
+    )
     fetched = fetch_papers(
         config.query,
         span,

@@ -34,12 +34,14 @@ class Site:
     root: Path
 
     @classmethod
-    def create(cls, root: Path, **overrides: Any) -> Site:
+    def create(cls, root: Path, arxiv: dict[str, Any] | None = None, **overrides: Any) -> Site:
         settings = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-        settings["arxiv"].update(FAST_ARXIV)
+        settings["arxiv"].update(FAST_ARXIV | (arxiv or {}))
         settings.update(overrides)
         root.mkdir(parents=True, exist_ok=True)
-        (root / "config.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        (root / "config.yml").write_text(
+            yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8"
+        )
         (root / "README.md").write_text(
             f"<!-- digest:start -->\n<!-- digest:end -->\n{HAND_WRITTEN}", encoding="utf-8"
         )

@@ -36,7 +36,7 @@ class Node:
 
 
 class _TreeBuilder(HTMLParser):
-    VOID = {"hr", "br", "img", "input"}
+    VOID = frozenset({"hr", "br", "img", "input"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

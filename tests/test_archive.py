@@ -25,7 +25,7 @@ from tests.markdown_html import rendered_tree
 ORDER = ["🛠 Hardware & Materials", "🧠 Algorithms & Theory"]
 
 
-def _page(day: str, run: str, new: list[str], updated: list[tuple[str, int]] = ()) -> DayPage:  # type: ignore[assignment]
+def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ...] = ()) -> DayPage:
     return DayPage(
         day=date.fromisoformat(day),
         last_run=datetime.fromisoformat(run),
@@ -70,7 +70,7 @@ def test_page_body_is_readable_on_github(tmp_path: Path) -> None:
             "2026-02-05",
             "2026-02-05T05:00:00+00:00",
             ["2602.00001", "2602.00002"],
-            [("2601.00009", 2)],
+            (("2601.00009", 2),),
         ),
     )
     post = frontmatter.loads((tmp_path / "archive/2026/2026-02-05.md").read_text(encoding="utf-8"))
@@ -86,7 +86,7 @@ def test_load_keeps_the_newest_version_and_skips_old_pages(tmp_path: Path) -> No
     _save(tmp_path, _page("2026-02-01", "2026-02-01T05:00:00+00:00", ["2601.00009"]))
     _save(
         tmp_path,
-        _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"], [("2601.00009", 2)]),
+        _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"], (("2601.00009", 2),)),
     )
     state = load_archive(tmp_path / "archive", since=date(2026, 1, 20))
     assert set(state.papers) == {"2601.00009", "2602.00001"}
@@ -112,7 +112,8 @@ def test_empty_archive(tmp_path: Path) -> None:
     [
         "---\ndate: 2026-02-05\nlast_run: [unclosed\n---\n",
         "---\ndate: 2026-02-05\n---\nno last_run\n",
-        "---\ndate: 2026-02-05\nlast_run: '2026-02-05T05:00:00+00:00'\nnew:\n- id: '2602.1'\n  version: 1\n---\n",
+        "---\ndate: 2026-02-05\nlast_run: '2026-02-05T05:00:00+00:00'\n"
+        "new:\n- id: '2602.1'\n  version: 1\n---\n",
         "---\ndate: 2026-02-05\nlast_run: 'yesterday'\n---\n",
         "no front matter at all\n",
         "---\ndate: 2026-02-05\nlast_run: '2026-02-05T05:00:00'\n---\n",

@@ -1,0 +1,200 @@
+"""arXiv misbehaves every month: each fault is retried or reported, and never corrupts the digest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.digest_site import Site, at, expected_window
+from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers
+
+NOW = at("2026-02-14")
+
+
+@pytest.fixture
+def server(arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> FakeArxiv:
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+    arxiv_env.set_papers(seed_fake_papers())
+    return arxiv_env
+
+
+@pytest.fixture
+def reference(tmp_path: Path, server: FakeArxiv) -> str:
+    """The README a run without any fault produces."""
+    site = Site.create(tmp_path / "reference")
+    assert site.run(NOW.isoformat()) == 0
+    server.clear_requests()
+    return site.readme()
+
+
+TRANSIENT = {
+    "503": Fault.http(503),
+    "429 with Retry-After": Fault.http(429, retry_after=1),
+    "502": Fault.http(502),
+    "time-out": Fault.slow(4),
+    "dropped connection": Fault.drop(),
+    "connection cut mid-body": Fault.cut_connection(0.5),
+    "HTML page with status 200": Fault.html_page(),
+    "truncated XML": Fault.truncated(0.6),
+    "empty page mid-paging": Fault.empty_page(),
+}
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+@pytest.mark.parametrize("at_request", [0, 2], ids=["first page", "third page"])
+def test_a_passing_fault_is_retried_and_the_digest_is_complete(
+    tmp_path: Path, server: FakeArxiv, reference: str, fault: Fault, at_request: int
+) -> None:
+    site = Site.create(tmp_path / "site")
+    if at_request:
+        server.fail_next(Fault.ok(), times=at_request)
+    server.fail_next(fault)
+    assert site.run(NOW.isoformat()) == 0
+    assert site.readme() == reference
+    assert server.pending_faults == 0
+
+
+def test_retry_after_is_honoured(tmp_path: Path, server: FakeArxiv) -> None:
+    site = Site.create(tmp_path / "site")
+    server.fail_next(Fault.http(429, retry_after=2))
+    assert site.run(NOW.isoformat()) == 0
+    first, second = server.requests[:2]
+    assert second.time - first.time >= 1.9
+
+
+def test_wrong_total_results_still_fetches_everything(
+    tmp_path: Path, server: FakeArxiv, reference: str
+) -> None:
+    site = Site.create(tmp_path / "site")
+    server.fail_next(Fault.wrong_total(-25))
+    assert site.run(NOW.isoformat()) == 0
+    assert site.readme() == reference
+
+
+def test_an_outage_longer_than_the_budget_fails_and_changes_nothing(
+    tmp_path: Path, server: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = Site.create(tmp_path / "site", arxiv={"retry_budget_seconds": 1})
+    assert site.run((NOW - timedelta(days=1)).isoformat()) == 0
+    before, stats = site.files(), site.stats()
+    server.fail_always(Fault.http(503))
+    assert site.run(NOW.isoformat()) == 1
+    assert site.files() == before and site.stats() == stats
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "arXiv kept failing for the whole retry budget" in err[0]
+    assert "HTTP 503" in err[0]
+    assert len(server.requests) > 2  # it did retry
+
+
+def test_a_bad_query_is_a_config_error_with_arxivs_message(
+    tmp_path: Path, server: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = Site.create(tmp_path / "site")
+    before = site.files()
+    server.fail_next(Fault.bad_query("unbalanced parenthesis in query"))
+    assert site.run(NOW.isoformat()) == 2
+    assert site.files() == before
+    assert len(server.requests) == 1  # HTTP 400 is never retried
+    err = capsys.readouterr().err
+    assert "unbalanced parenthesis in query" in err and "'query' setting in config.yml" in err
+
+
+def test_an_empty_answer_is_retried_then_warned_and_keeps_the_window(
+    tmp_path: Path,
+    server: FakeArxiv,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = Site.create(tmp_path / "site")
+    assert site.run(NOW.isoformat()) == 0
+    listed = site.listed()
+    before = site.files()
+    server.clear_requests()
+    server.fail_always(Fault.empty_page(total_results=0))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert site.run((NOW + timedelta(hours=3)).isoformat()) == 0
+    assert len(server.requests) == 3  # the first try and arxiv.empty_result_retries = 2
+    assert site.files() == before
+    assert site.listed() == listed
+    out = capsys.readouterr().out
+    assert "::warning::arXiv answered no papers although earlier runs found papers" in out
+
+
+def test_a_quiet_query_is_not_an_error(tmp_path: Path, server: FakeArxiv) -> None:
+    server.set_papers([])
+    site = Site.create(tmp_path / "site")
+    assert site.run(NOW.isoformat()) == 0
+    assert len(server.requests) == 1
+    assert "No papers were submitted in the last 14 days." in site.tree().text()
+
+
+def _daily(site: Site, server: FakeArxiv, first: str, last: str, down: set[str]) -> None:
+    day, end = at(first), at(last)
+    while day <= end:
+        if day.date().isoformat() in down:
+            server.fail_always(Fault.http(503))
+            before = site.files()
+            assert site.run(day.isoformat()) == 1
+            assert site.files() == before
+            server.clear_faults()
+        else:
+            assert site.run(day.isoformat()) == 0
+        day += timedelta(days=1)
+
+
+def test_after_a_five_day_outage_the_readme_is_as_if_nothing_happened(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    steady = Site.create(tmp_path / "steady", lookback_days=2, arxiv={"retry_budget_seconds": 0.2})
+    outage = Site.create(tmp_path / "outage", lookback_days=2, arxiv={"retry_budget_seconds": 0.2})
+    _daily(steady, server, "2026-02-01", "2026-02-14", down=set())
+    down = {f"2026-02-{day:02d}" for day in range(6, 11)}
+    _daily(outage, server, "2026-02-01", "2026-02-14", down=down)
+    assert outage.readme() == steady.readme()
+    assert {pid for pid, _ in outage.listed()} == expected_window(NOW)
+    assert sorted(r["id"] for r in outage.archived()) == sorted(r["id"] for r in steady.archived())
+
+
+def test_hostile_text_from_arxiv_keeps_readme_and_archive_intact(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    hostile = FakePaper(
+        arxiv_id="2602.99999",
+        title="<script>alert(1)</script> <!-- digest:end --> | *x* ]( `y` \u202eevil",
+        authors=("</details> Ünï", "Émoji 🧠", "עברית", "x" * 300),
+        abstract="Line one\n\n# heading\n- list\n<img src=x onerror=alert(1)> $\\alpha_2$ "
+        + "z" * 10000,
+        published=NOW - timedelta(days=1),
+        updated=NOW - timedelta(days=1),
+        comment="<b>10 pages</b>",
+    )
+    server.add(hostile)
+    site = Site.create(tmp_path / "site")
+    assert site.run(NOW.isoformat()) == 0
+    tree = site.tree()
+    assert "script" not in tree.tags() and "img" not in tree.tags() and "details" not in tree.tags()
+    assert [pid for pid, _ in site.listed()].count("2602.99999") == 1
+    assert site.readme().count("<!-- digest:end -->") == 1
+    assert "\u202e" not in site.readme()
+    record = next(r for r in site.archived() if r["id"] == "2602.99999")
+    assert record["authors"][2] == "עברית" and record["comment"] == "<b>10 pages</b>"
+    assert site.run((NOW + timedelta(hours=1)).isoformat()) == 0  # the archive reads back
+
+
+def test_a_damaged_archive_page_stops_the_run_naming_it(
+    tmp_path: Path, server: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = Site.create(tmp_path / "site")
+    assert site.run(NOW.isoformat()) == 0
+    page = site.root / "archive/2026/2026-02-14.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("last_run:", "lost_run:"), encoding="utf-8"
+    )
+    before = site.files()
+    assert site.run((NOW + timedelta(days=1)).isoformat()) == 1
+    assert site.files() == before
+    assert str(page) in capsys.readouterr().err
