@@ -24,7 +24,12 @@ from digest.render import (
 from tests.factories import make_entry, make_paper
 from tests.markdown_html import Node, rendered_tree
 
-ORDER = ["🛠 Hardware & Materials", "🧠 Algorithms & Theory", "👁️ Applications & Sensing", "📂 General"]
+ORDER = [
+    "🛠 Hardware & Materials",
+    "🧠 Algorithms & Theory",
+    "👁️ Applications & Sensing",
+    "📂 General",
+]
 CHANGED = datetime(2026, 2, 5, 8, 41, tzinfo=UTC)
 ALLOWED_TAGS = {"root", "h1", "h2", "h3", "p", "a", "em", "strong", "blockquote", "hr", "sub"}
 
@@ -79,8 +84,10 @@ def _assert_structure(block: str, entries: list[Entry]) -> Node:
         paper = papers.pop(str(links[0].attrs["href"]))
         shown = heading.text()
         expected = " ".join(paper.title.split())
-        assert shown == expected or (len(expected) > 400 and shown.endswith("…")) or (
-            not expected and shown == paper.versioned_id
+        assert (
+            shown == expected
+            or (len(expected) > 400 and shown.endswith("…"))
+            or (not expected and shown == paper.versioned_id)
         )
     assert not papers
     lines = block.splitlines()
@@ -118,7 +125,11 @@ def test_block_matches_the_known_look() -> None:
     tree = rendered_tree(_block([older, other, newer]))
     assert [h.text() for h in tree.find_all("h1")] == ["🧠 Open Neuromorphic - Daily ArXiv"]
     assert [h.text() for h in tree.find_all("h2")] == [ORDER[0], ORDER[2]]
-    assert [h.text() for h in tree.find_all("h3")] == ["Paper 2601.00002", "Paper 2601.00001", "Paper 2601.00003"]
+    assert [h.text() for h in tree.find_all("h3")] == [
+        "Paper 2601.00002",
+        "Paper 2601.00001",
+        "Paper 2601.00003",
+    ]
     text = tree.text()
     assert "List last changed: 2026-02-05 08:41 UTC" in text
     assert "Newest paper submitted: 2026-02-02" in text

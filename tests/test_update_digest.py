@@ -29,7 +29,9 @@ def test_first_run_pages_through_arxiv_and_lists_the_whole_window(
     assert {pid for pid, _ in listed} == expected_window(now)
     assert len(listed) == len(set(listed)) > 30  # more than the old script's fixed 30
     assert len(arxiv_env.requests) >= 4  # page_size 10: several pages
-    assert all(r.user_agent and r.user_agent.startswith("arxiv-digest/") for r in arxiv_env.requests)
+    assert all(
+        r.user_agent and r.user_agent.startswith("arxiv-digest/") for r in arxiv_env.requests
+    )
     assert site.readme().endswith(HAND_WRITTEN)
     assert "List last changed: 2026-02-14 05:00 UTC" in site.tree().text()
     assert {r["id"] for r in site.archived()} == expected_window(now)
@@ -91,7 +93,8 @@ def test_config_change_rerenders_without_news(site: Site) -> None:
     assert site.run(at("2026-02-14").isoformat()) == 0
     config = site.root / "config.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("Open Neuromorphic", "My Field"), encoding="utf-8"
+        config.read_text(encoding="utf-8").replace("Open Neuromorphic", "My Field"),
+        encoding="utf-8",
     )
     assert site.run(at("2026-02-14", hour=6).isoformat()) == 0
     assert site.tree().find_all("h1")[0].text() == "🧠 My Field - Daily ArXiv"

@@ -40,7 +40,9 @@ def _apply(batch_list: list[list[Paper]]) -> dict[str, Paper]:
 
 
 @given(batches)
-def test_merge_keeps_one_record_per_paper_at_its_newest_version(batch_list: list[list[Paper]]) -> None:
+def test_merge_keeps_one_record_per_paper_at_its_newest_version(
+    batch_list: list[list[Paper]],
+) -> None:
     known = _apply(batch_list)
     every = [paper for batch in batch_list for paper in batch]
     assert set(known) == {paper.arxiv_id for paper in every}
@@ -60,7 +62,9 @@ def test_merge_does_not_depend_on_the_order_runs_arrive_in(
 
 
 @given(st.lists(papers()), st.lists(papers()))
-def test_merging_the_same_fetch_again_brings_no_news(known_list: list[Paper], fetched: list[Paper]) -> None:
+def test_merging_the_same_fetch_again_brings_no_news(
+    known_list: list[Paper], fetched: list[Paper]
+) -> None:
     first = merge(_apply([known_list]), fetched)
     again = merge(first.papers, fetched)
     assert dict(again.papers) == dict(first.papers)
@@ -68,7 +72,9 @@ def test_merging_the_same_fetch_again_brings_no_news(known_list: list[Paper], fe
 
 
 @given(st.lists(papers()), st.lists(papers()))
-def test_a_fetch_never_removes_a_paper_inside_the_window(known_list: list[Paper], fetched: list[Paper]) -> None:
+def test_a_fetch_never_removes_a_paper_inside_the_window(
+    known_list: list[Paper], fetched: list[Paper]
+) -> None:
     known = _apply([known_list])
     before = {p.arxiv_id for p in in_window(known.values(), NOW, 14)}
     after = in_window(merge(known, fetched).papers.values(), NOW, 14)
@@ -80,7 +86,8 @@ def test_a_fetch_never_removes_a_paper_inside_the_window(known_list: list[Paper]
 def test_new_and_updated_are_reported_separately() -> None:
     known = {"2602.00001": make_paper("2602.00001")}
     result = merge(
-        known, [make_paper("2602.00001", version=2), make_paper("2602.00002"), make_paper("2602.00001")]
+        known,
+        [make_paper("2602.00001", version=2), make_paper("2602.00002"), make_paper("2602.00001")],
     )
     assert [p.arxiv_id for p in result.new] == ["2602.00002"]
     assert [(p.arxiv_id, p.version) for p in result.updated] == [("2602.00001", 2)]
