@@ -1,4 +1,4 @@
-"""arXiv misbehaves every month: each fault is retried or reported, and never corrupts the digest."""
+"""arXiv misbehaves every month: each fault is retried or reported, never corrupting the digest."""
 
 from __future__ import annotations
 
