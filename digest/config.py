@@ -51,28 +51,21 @@ class CategorySpec(_Strict):
 
 
 class RelevanceSettings(_Strict):
-    exclude_terms: tuple[Text, ...] = Field((), strict=False)
+    exclude_terms: tuple[Text, ...] = Field(
+        ("governance", "ethic*", "hadoop", "apache spark", "mapreduce", "in-memory database"),
+        strict=False,
+    )
     min_score: float = Field(0.0, ge=0)
     drop_irrelevant: bool = False
 
 
-DEFAULT_CATEGORIES = (
-    CategorySpec(
-        name="🛠 Hardware & Materials",
-        keywords=("memristor", "hardware", "chip", "fpga", "in-memory computing", "device"),
-        arxiv_categories=("cs.AR", "cs.ET", "cond-mat.*", "physics.app-ph", "physics.optics"),
-    ),
-    CategorySpec(
-        name="🧠 Algorithms & Theory",
-        keywords=("spiking neural network", "learning rule", "training", "neuron model"),
-        arxiv_categories=("cs.NE",),
-    ),
-    CategorySpec(
-        name="👁️ Applications & Sensing",
-        keywords=("event camera", "event-based vision", "robot", "sensor"),
-        arxiv_categories=("cs.CV", "cs.RO", "eess.*"),
-    ),
-)
+def _default_categories() -> tuple[CategorySpec, ...]:
+    """The shipped topics live in a YAML file beside this module: data, not code."""
+    text = Path(__file__).with_name("default_categories.yml").read_text(encoding="utf-8")
+    return tuple(CategorySpec.model_validate(item) for item in yaml.safe_load(text)["categories"])
+
+
+DEFAULT_CATEGORIES = _default_categories()
 
 
 class Config(_Strict):

@@ -53,6 +53,7 @@ def _moment(text: str) -> datetime:
 
 def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     config = load_config(args.config)
+    rules = build_rules(config)
     root = args.config.resolve().parent
     now: datetime = args.now or datetime.now(UTC)
     target = target_from_env(env)
@@ -79,7 +80,6 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         report.warn(warning, env)
 
     merged = merge(known.papers, fetched.papers)
-    rules = build_rules(config)
 
     def decide(paper: Paper) -> Entry:
         return Entry(paper, categorize(paper, rules))

@@ -1,0 +1,177 @@
+"""Measure the categorizer against hand-labelled papers.
+
+Usage: python scripts/evaluate_categories.py LABELS.json [--config PATH]
+
+LABELS.json is a list of papers as in shared/fixtures/seed_papers.json: `title`, `abstract` and
+`acceptable_categories` (labels, best first), optionally `id`, `primary_category` and
+`categories`. A label names the one category, or the fallback category, whose name contains it as
+a whole word, case-insensitively: "hardware" is "🛠 Hardware & Materials", "general" is
+"📂 General / Uncategorized". Prints accuracy (acceptable and first choice), a confusion table
+(first-choice label by predicted category) and the misclassified papers.
+
+Exit codes: 0 on success, 2 when the labels file or the config is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from digest.categorize import build_rules, categorize  # noqa: E402
+from digest.config import Config, ConfigError, load_config  # noqa: E402
+from digest.records import Paper  # noqa: E402
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class UsageError(Exception):
+    """The labels file or config cannot be evaluated; the message says why."""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    paper: Paper
+    acceptable: tuple[str, ...]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score the categorizer against labelled papers.")
+    parser.add_argument("labels", type=Path, help="JSON list of labelled papers")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "config.yml", help="config file (default: config.yml)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+        items = _load_labels(args.labels)
+        names = _label_names(items, config)
+    except (UsageError, ConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(_report(items, names, config))
+    return 0
+
+
+def _load_labels(path: Path) -> list[Labelled]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot be read ({error})") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{path}: invalid JSON at line {error.lineno}: {error.msg}") from None
+    if not isinstance(raw, list) or not raw:
+        raise UsageError(f"{path}: must be a non-empty JSON list of papers")
+    return [_labelled(item, f"{path}: paper {index}") for index, item in enumerate(raw)]
+
+
+def _labelled(item: Any, where: str) -> Labelled:
+    if not isinstance(item, dict):
+        raise UsageError(f"{where}: must be an object")
+    for key in ("title", "abstract"):
+        if not isinstance(item.get(key), str):
+            raise UsageError(f"{where}: '{key}' must be a string")
+    labels = item.get("acceptable_categories")
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        raise UsageError(f"{where}: 'acceptable_categories' must be a non-empty list of labels")
+    primary = item.get("primary_category") or ""
+    categories = item.get("categories") or []
+    if not isinstance(primary, str) or not isinstance(categories, list):
+        raise UsageError(f"{where}: 'primary_category' must be a string, 'categories' a list")
+    if not all(isinstance(category, str) for category in categories):
+        raise UsageError(f"{where}: 'categories' must list arXiv categories as strings")
+    ident = str(item.get("id", ""))
+    paper = Paper(
+        arxiv_id=re.sub(r"v\d+$", "", ident),
+        version=1,
+        title=item["title"],
+        authors=(),
+        published=_EPOCH,
+        updated=_EPOCH,
+        primary_category=primary,
+        categories=tuple(categories),
+        abstract=item["abstract"],
+    )
+    return Labelled(paper, tuple(label.strip() for label in labels))
+
+
+def _label_names(items: list[Labelled], config: Config) -> dict[str, str]:
+    """Map each label to the one category (or fallback) name containing it as a word."""
+    names = [category.name for category in config.categories] + [config.fallback_category]
+    mapping: dict[str, str] = {}
+    for label in sorted({label for item in items for label in item.acceptable}):
+        word = re.compile(rf"(?<!\w){re.escape(label)}(?!\w)", re.IGNORECASE)
+        found = [name for name in names if word.search(name)]
+        if len(found) != 1:
+            problem = "no category name" if not found else f"{len(found)} category names"
+            raise UsageError(
+                f"label {label!r} matches {problem} in the config; "
+                f"a label must be a word of exactly one of: {', '.join(names)}"
+            )
+        mapping[label] = found[0]
+    return mapping
+
+
+def _report(items: list[Labelled], names: dict[str, str], config: Config) -> str:
+    rules = build_rules(config)
+    short = {name: label for label, name in names.items()}
+    rows: list[tuple[str, str]] = []
+    misses: list[str] = []
+    acceptable = first = 0
+    for item in items:
+        decision = categorize(item.paper, rules)
+        predicted = decision.category
+        wanted = [names[label] for label in item.acceptable]
+        acceptable += predicted in wanted
+        first += predicted == wanted[0]
+        rows.append((item.acceptable[0], short.get(predicted, predicted)))
+        if predicted not in wanted:
+            ident = f" ({item.paper.arxiv_id})" if item.paper.arxiv_id else ""
+            got = short.get(predicted, predicted)
+            misses.append(f"  [{'/'.join(item.acceptable)} -> {got}] {item.paper.title}{ident}")
+            misses.append(f"      because {decision.reason}")
+    total = len(items)
+    lines = [
+        f"papers: {total}",
+        f"acceptable:   {acceptable}/{total} = {100 * acceptable / total:.1f}%",
+        f"first choice: {first}/{total} = {100 * first / total:.1f}%",
+        "",
+        "confusion (rows: first-choice label, columns: predicted)",
+        *_table(
+            rows, [short.get(n, n) for n in [*(c.name for c in config.categories), rules.fallback]]
+        ),
+        "",
+        f"misclassified ({total - acceptable}):" if misses else "misclassified: none",
+        *misses,
+    ]
+    return "\n".join(lines)
+
+
+def _table(rows: list[tuple[str, str]], columns: list[str]) -> list[str]:
+    """Counts of (first-choice label, predicted) pairs; rows follow the column order."""
+    counts = Counter(rows)
+    labels = [c for c in columns if any(r[0] == c for r in rows)]
+    labels += sorted({label for label, _ in rows} - set(labels))
+    first = max(len(x) for x in [*labels, "label"]) + 2
+    widths = [max(len(column), 5) + 2 for column in columns]
+    out = ["label".ljust(first) + "".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    for label in labels:
+        cells = (str(counts[(label, c)]).rjust(w) for c, w in zip(columns, widths, strict=True))
+        out.append(label.ljust(first) + "".join(cells))
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
