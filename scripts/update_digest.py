@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         shown=[e for e in window if e.decision.relevant or not config.relevance.drop_irrelevant],
         new=[decide(paper) for paper in merged.new],
         updated=[decide(paper) for paper in merged.updated],
-        readme_text=readme.read_text(encoding="utf-8") if readme.exists() else "",
+        readme_text=_text_or_none(readme) or "",
         previous_page=read_page(today_page) if today_page.exists() else None,
     )
 
@@ -114,10 +114,15 @@ def _publish(changes: Changes, root: Path, target: GithubTarget | None, *, dry_r
     if target is None:
         write_files(root, changes.files)
         return f"wrote {names}"
-    sha = publish_commit(target, changes.files, changes.message)
+    read = {path: _text_or_none(root / path) for path in changes.files}
+    sha = publish_commit(target, changes.files, changes.message, base=read)
     if sha is None:
         return f"{target.repository} already holds this digest: no commit"
     return f"committed {sha[:12]} to {target.repository}: {names}"
+
+
+def _text_or_none(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def _order(config: Config) -> list[str]:

@@ -1,0 +1,159 @@
+"""GitHub mode end to end: real PyGithub against a local GitHub backed by a real git repository.
+
+Each run starts from a fresh checkout of the branch, as the workflow does.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.digest_site import Site, at, expected_window
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers
+from tests.fake_github import (
+    FAKE_TOKEN,
+    OTHER_NAME,
+    FakeGitHub,
+    commit_files,
+    history,
+    init_backing_repo,
+    read_files,
+)
+
+
+@dataclass
+class Remote:
+    github: FakeGitHub
+    backing: Path
+    workdir: Path
+    runs: int = 0
+
+    def checkout(self) -> Site:
+        """A fresh clone of main, like actions/checkout."""
+        self.runs += 1
+        target = self.workdir / f"checkout-{self.runs}"
+        subprocess.run(
+            ["git", "clone", "-q", "-b", "main", str(self.backing), str(target)], check=True
+        )
+        return Site(target)
+
+    def run(self, now: datetime) -> int:
+        return self.checkout().run(now.isoformat())
+
+    def commits(self) -> list[str]:
+        return [commit.message for commit in history(self.backing, "main")]
+
+
+@pytest.fixture
+def remote(
+    tmp_path: Path, arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Remote]:
+    arxiv_env.set_papers(seed_fake_papers())
+    seed = Site.create(tmp_path / "seed")
+    files = {name: content.decode("utf-8") for name, content in seed.files().items()}
+    backing = init_backing_repo(tmp_path / "origin.git", files)
+    with FakeGitHub(backing) as github:
+        monkeypatch.setenv("GITHUB_TOKEN", FAKE_TOKEN)
+        monkeypatch.setenv("GITHUB_REPOSITORY", github.repository)
+        monkeypatch.setenv("GITHUB_API_URL", github.base_url)
+        monkeypatch.setenv("GITHUB_REF_NAME", "main")
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        yield Remote(github, backing, tmp_path / "work")
+
+
+def test_one_commit_per_day_with_news_and_none_without(
+    remote: Remote, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert remote.run(at("2026-02-10")) == 0
+    assert remote.run(at("2026-02-10", hour=8)) == 0  # nothing new since the morning run
+    assert remote.run(at("2026-02-11")) == 0
+    commits = remote.commits()
+    assert len(commits) == 3  # the initial commit and one per day with news
+    newest, first = commits[0], commits[1]
+    assert first.startswith(
+        f"digest: {len(expected_window(at('2026-02-10')))} new papers (2026-02-10)"
+    )
+    assert (
+        newest.splitlines()[0].startswith("digest: ") and "(2026-02-11)" in newest.splitlines()[0]
+    )
+    files = read_files(remote.backing, "main")
+    listed = Site(remote.checkout().root).listed()
+    assert {pid for pid, _ in listed} == expected_window(at("2026-02-11"))
+    for pid, version in listed:
+        if pid not in expected_window(at("2026-02-10")):
+            assert f"https://arxiv.org/abs/{pid}v{version}" in newest
+    assert "archive/2026/2026-02-10.md" in files and "archive/2026/2026-02-11.md" in files
+    assert FAKE_TOKEN not in capsys.readouterr().out
+    assert all(
+        not r.body or "author" not in r.body
+        for r in remote.github.requests_to("POST", "git/commits")
+    )
+
+
+def test_commit_message_lists_new_papers_per_category(remote: Remote) -> None:
+    assert remote.run(at("2026-02-13")) == 0
+    message = remote.commits()[0]
+    lines = message.splitlines()
+    assert lines[1] == ""
+    assert "🛠 Hardware & Materials:" in lines
+    assert any(line.startswith("- ") for line in lines)
+    assert all(
+        line.startswith("  https://arxiv.org/abs/")
+        for i, line in enumerate(lines)
+        if lines[i - 1].startswith("- ")
+    )
+
+
+def test_a_commit_landing_during_the_run_is_kept(remote: Remote) -> None:
+    site = remote.checkout()
+    commit_files(remote.backing, "main", {"NOTES.md": "someone else's notes\n"}, "Add notes")
+    assert site.run(at("2026-02-10").isoformat()) == 0
+    commits = history(remote.backing, "main")
+    assert commits[0].message.startswith("digest: ")
+    assert commits[1].author_name == OTHER_NAME and commits[0].parents == (commits[1].sha,)
+    assert read_files(remote.backing, "main")["NOTES.md"] == "someone else's notes\n"
+
+
+def test_a_readme_edited_during_the_run_is_not_overwritten(
+    remote: Remote, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = remote.checkout()
+    readme = read_files(remote.backing, "main")["README.md"] + "\nA maintainer's new section.\n"
+    head = commit_files(remote.backing, "main", {"README.md": readme}, "Edit README")
+    assert site.run(at("2026-02-10").isoformat()) == 1
+    assert history(remote.backing, "main")[0].sha == head
+    assert "README.md changed on branch 'main' after this run read it" in capsys.readouterr().err
+    assert remote.run(at("2026-02-10", hour=6)) == 0
+    published = read_files(remote.backing, "main")["README.md"]
+    assert "A maintainer's new section." in published and "### [" in published
+
+
+def test_missing_write_permission_fails_cleanly(
+    remote: Remote, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remote.github.inject(
+        "POST",
+        r"git/trees",
+        status=403,
+        body={"message": "Resource not accessible by integration"},
+        times=None,
+    )
+    before = history(remote.backing, "main")
+    assert remote.run(at("2026-02-10")) == 1
+    assert history(remote.backing, "main") == before
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "contents: write" in err and FAKE_TOKEN not in err
+
+
+def test_catch_up_after_missed_days_commits_once(remote: Remote) -> None:
+    assert remote.run(at("2026-02-02")) == 0
+    assert remote.run(at("2026-02-02") + timedelta(days=5)) == 0
+    assert len(remote.commits()) == 3
+    listed = remote.checkout().listed()
+    assert {pid for pid, _ in listed} == expected_window(at("2026-02-07"))
