@@ -2,7 +2,7 @@
 
 Usage: python scripts/evaluate_categories.py LABELS.json [--config PATH]
 
-LABELS.json is a list of papers as in shared/fixtures/seed_papers.json: `title`, `abstract` and
+LABELS.json is a list of papers as in tests/fixtures/seed_papers.json: `title`, `abstract` and
 `acceptable_categories` (labels, best first), optionally `id`, `primary_category` and
 `categories`. A label names the one category, or the fallback category, whose name contains it as
 a whole word, case-insensitively: "hardware" is "🛠 Hardware & Materials", "general" is

@@ -17,7 +17,7 @@ from scripts.update_digest import main
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "fixtures" / "seed_papers.json"
+SEED = REPO / "tests" / "fixtures" / "seed_papers.json"
 HAND_WRITTEN = "\n## About this repository\n\nHand-written text that the bot must keep.\n"
 FAST_ARXIV = {
     "page_size": 10,

@@ -1,7 +1,7 @@
 """A local stand-in for arXiv's query API, so tests exercise the real `arxiv` client offline.
 
 `FakeArxiv` is an HTTP server on 127.0.0.1 (OS-chosen port, background thread) that answers
-`GET /api/query` with Atom feeds shaped like arXiv's (see shared/reference/ARXIV_API.md).
+`GET /api/query` with Atom feeds shaped like arXiv's (as arXiv sent them in 2026).
 Point a client at it with `client.query_url_format = server.url + "?{}"` or, for the app,
 the env var `ARXIV_API_URL = server.url` (the `arxiv_env` fixture does this).
 
@@ -76,7 +76,7 @@ from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "seed_papers.json"
+SEED_PATH = Path(__file__).resolve().parent / "fixtures" / "seed_papers.json"
 QUERY_PATH = "/api/query"
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 MAX_PAGE_SIZE = 2000
@@ -733,7 +733,7 @@ def seed_fake_papers(
     categories: Sequence[str] | None = None,
     path: Path = SEED_PATH,
 ) -> list[FakePaper]:
-    """The 81 real papers of shared/fixtures/seed_papers.json as FakePapers, in file order."""
+    """The 81 real papers of tests/fixtures/seed_papers.json as FakePapers, in file order."""
     records = json.loads(path.read_text(encoding="utf-8"))
     papers = []
     for record in records:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from digest.categorize import build_rules, categorize
 from digest.config import CategorySpec, Config, ConfigError, RelevanceSettings
 from digest.records import Paper
+from tests.fake_arxiv import SEED_PATH as SEED
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "seed_papers.json"
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
 FALLBACK = "Other"
 

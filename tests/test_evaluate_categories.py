@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "evaluate_categories.py"
-SEED = ROOT.parent / "shared" / "fixtures" / "seed_papers.json"
+SEED = ROOT / "tests" / "fixtures" / "seed_papers.json"
 
 CONFIG = """\
 categories:
