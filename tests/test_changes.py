@@ -41,8 +41,8 @@ def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
         make_entry(make_paper("2602.00002", title="Surrogate gradients"), ALGORITHMS),
         make_entry(make_paper("2602.00003", title="Ferroelectric synapse"), HARDWARE),
     ]
-    updated = [make_entry(make_paper("2601.00009", version=2, title="Revised work"), ALGORITHMS)]
-    message = _plan(new, updated, shown=new + updated).message
+    updated = (make_entry(make_paper("2601.00009", version=2, title="Revised work"), ALGORITHMS),)
+    message = _plan(new, updated, shown=[*new, *updated]).message
     lines = message.splitlines()
     assert lines[0] == "digest: 3 new papers, 1 updated (2026-02-05)"
     hardware = lines.index(f"{HARDWARE}:")
@@ -58,7 +58,7 @@ def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
 def test_singular_subjects() -> None:
     one = [make_entry(make_paper("2602.00001"), HARDWARE)]
     assert _plan(one).message.startswith("digest: 1 new paper (2026-02-05)")
-    assert _plan([], one, shown=one).message.startswith("digest: 1 updated paper (2026-02-05)")
+    assert _plan([], tuple(one), shown=one).message.startswith("digest: 1 updated paper (2026-02-05)")
 
 
 def test_hostile_titles_cannot_add_lines_to_the_message() -> None:
