@@ -58,7 +58,8 @@ def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
 def test_singular_subjects() -> None:
     one = [make_entry(make_paper("2602.00001"), HARDWARE)]
     assert _plan(one).message.startswith("digest: 1 new paper (2026-02-05)")
-    assert _plan([], tuple(one), shown=one).message.startswith("digest: 1 updated paper (2026-02-05)")
+    updated_only = _plan([], tuple(one), shown=one).message
+    assert updated_only.startswith("digest: 1 updated paper (2026-02-05)")
 
 
 def test_hostile_titles_cannot_add_lines_to_the_message() -> None:
