@@ -35,7 +35,6 @@ class ArchiveState:
     """What the archive knows: the latest record of every paper on the pages read."""
 
     papers: Mapping[str, Paper]
-    last_run: datetime | None
 
 
 @dataclass(frozen=True)
@@ -65,15 +64,13 @@ def load_archive(root: Path, since: date) -> ArchiveState:
     """Read the pages dated `since` or later: every paper first submitted since then is on one,
     because a paper arrives no earlier than its submission."""
     papers: dict[str, Paper] = {}
-    last_run: datetime | None = None
     for _, path in _pages(root, since):
         page = read_page(path)
         for entry in (*page.new, *page.updated):
             known = papers.get(entry.paper.arxiv_id)
             if known is None or entry.paper.version >= known.version:
                 papers[entry.paper.arxiv_id] = entry.paper
-        last_run = page.last_run if last_run is None else max(last_run, page.last_run)
-    return ArchiveState(papers=MappingProxyType(papers), last_run=last_run)
+    return ArchiveState(papers=MappingProxyType(papers))
 
 
 def _pages(root: Path, since: date) -> Iterator[tuple[date, Path]]:

@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from digest.config import Config, ConfigError
-from digest.records import Decision, Paper
+from digest.config import Config
+from digest.records import Decision, Entry, Paper
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
@@ -99,8 +99,8 @@ def build_rules(config: Config) -> Rules:
     categories = tuple(
         CategoryRule(
             name=spec.name,
-            keywords=_compile_all(spec.keywords, f"categories.{index}.keywords"),
-            exclude=_compile_all(spec.exclude, f"categories.{index}.exclude"),
+            keywords=_compile_all(spec.keywords),
+            exclude=_compile_all(spec.exclude),
             arxiv_categories=tuple(spec.arxiv_categories),
         )
         for index, spec in enumerate(config.categories)
@@ -108,14 +108,14 @@ def build_rules(config: Config) -> Rules:
     return Rules(
         categories=categories,
         fallback=config.fallback_category,
-        off_topic=_compile_all(config.relevance.exclude_terms, "relevance.exclude_terms"),
+        off_topic=_compile_all(config.relevance.exclude_terms),
         min_score=config.relevance.min_score,
     )
 
 
-def _compile_term(text: str, where: str) -> Term:
+def _compile_term(text: str) -> Term:
     """Turn a configured term into a regex following the morphology rule in the module doc."""
-    words = _words(text, where)
+    words = _words(text)
     parts = [_word_pattern(word, last=index == len(words) - 1) for index, word in enumerate(words)]
     pattern = re.compile(r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)", re.IGNORECASE)
     lead = words[0].rstrip("*").lower()
@@ -124,15 +124,9 @@ def _compile_term(text: str, where: str) -> Term:
     return Term(text=text, pattern=pattern, lead=lead)
 
 
-def _words(text: str, where: str) -> list[str]:
-    """Split a term into words, rejecting terms the morphology rule cannot express."""
+def _words(text: str) -> list[str]:
+    """Split a term into words; config validation already refused terms the rule cannot express."""
     words = [word for word in _WORD_SPLIT.split(text.strip()) if word]
-    for word in words:
-        if not re.search(r"\w", word) or "*" in word.rstrip("*"):
-            raise ConfigError(
-                f"{where}: term {text!r} needs a letter or digit in each word, and * only at a"
-                " word's end"
-            )
     return words
 
 
@@ -146,8 +140,12 @@ def _word_pattern(word: str, *, last: bool) -> str:
     return re.escape(word) + "(?:s|es)?"
 
 
-def _compile_all(texts: Iterable[str], where: str) -> tuple[Term, ...]:
-    return tuple(_compile_term(text, where) for text in texts)
+def _compile_all(texts: Iterable[str]) -> tuple[Term, ...]:
+    return tuple(_compile_term(text) for text in texts)
+
+
+def categorize_all(papers: Iterable[Paper], rules: Rules) -> tuple[Entry, ...]:
+    return tuple(Entry(paper, categorize(paper, rules)) for paper in papers)
 
 
 def categorize(paper: Paper, rules: Rules) -> Decision:

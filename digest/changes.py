@@ -24,6 +24,16 @@ from digest.render import (
 
 
 @dataclass(frozen=True)
+class News:
+    """What the commit announces: papers readers will find in the list, and what left it."""
+
+    new: tuple[Entry, ...]
+    updated: tuple[Entry, ...]
+    unlisted: int
+    dropped: int
+
+
+@dataclass(frozen=True)
 class Changes:
     """Everything a run produces; `files` is empty when there is no news."""
 
@@ -39,14 +49,16 @@ def plan_changes(
     config: Config,
     *,
     now: datetime,
-    shown: Sequence[Entry],
+    window: Sequence[Entry],
     new: Sequence[Entry],
     updated: Sequence[Entry],
     readme_text: str,
     previous_page: DayPage | None,
 ) -> Changes:
     """Files to write (archive pages first, README last) and the message describing them."""
-    order = [category.name for category in config.categories] + [config.fallback_category]
+    order = config.category_order
+    drop = config.relevance.drop_irrelevant
+    shown = [entry for entry in window if entry.decision.relevant or not drop]
     files: dict[str, str] = {}
     if new or updated:
         page = add_to_page(
@@ -73,13 +85,19 @@ def plan_changes(
 
     shown_ids = {entry.paper.arxiv_id for entry in shown}
     dropped = len(listed_ids(old_block) - shown_ids)
+    news = News(
+        new=tuple(e for e in new if e.paper.arxiv_id in shown_ids),
+        updated=tuple(e for e in updated if e.paper.arxiv_id in shown_ids),
+        unlisted=sum(1 for e in (*new, *updated) if e.paper.arxiv_id not in shown_ids),
+        dropped=dropped,
+    )
     return Changes(
         files=files,
         new=tuple(new),
         updated=tuple(updated),
         dropped=dropped,
         shown=tuple(shown),
-        message=commit_message(now.date(), new, updated, dropped, config.window_days, order),
+        message=commit_message(now.date(), news, order),
     )
 
 
@@ -87,36 +105,38 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def commit_message(
-    day: date,
-    new: Sequence[Entry],
-    updated: Sequence[Entry],
-    dropped: int,
-    window_days: int,
-    order: Sequence[str],
-) -> str:
-    """A feed entry: the subject counts the news, the body lists it per category."""
-    if new:
-        subject = _count(len(new), "new paper")
-        if updated:
-            subject += f", {len(updated)} updated"
-    elif updated:
-        subject = _count(len(updated), "updated paper")
-    elif dropped:
-        subject = f"{_count(dropped, 'paper')} left the {window_days}-day window"
+def commit_message(day: date, news: News, order: Sequence[str]) -> str:
+    """A feed entry: the subject counts what readers will see change, the body lists it."""
+    if news.new:
+        subject = _count(len(news.new), "new paper")
+        if news.updated:
+            subject += f", {len(news.updated)} updated"
+    elif news.updated:
+        subject = _count(len(news.updated), "updated paper")
+    elif news.dropped:
+        subject = f"{_count(news.dropped, 'paper')} left the list"
+    elif news.unlisted:
+        subject = f"{_count(news.unlisted, 'paper')} archived, none for the list"
     else:
         subject = "README regenerated after a settings change"
     lines = [f"digest: {subject} ({day:%Y-%m-%d})"]
     for name in order:
-        in_category = [entry for entry in new if entry.decision.category == name]
+        in_category = [entry for entry in news.new if entry.decision.category == name]
         if in_category:
             lines += ["", f"{name}:"]
             lines += [_line(entry) for entry in in_category]
-    if updated:
+    if news.updated:
         lines += ["", "Updated:"]
-        lines += [_line(entry) for entry in updated]
-    if dropped and (new or updated):
-        lines += ["", f"{_count(dropped, 'paper')} left the {window_days}-day window."]
+        lines += [_line(entry) for entry in news.updated]
+    notes = []
+    if news.dropped and (news.new or news.updated):
+        notes.append(f"{_count(news.dropped, 'paper')} left the list.")
+    if news.unlisted and (news.new or news.updated or news.dropped):
+        notes.append(
+            f"{_count(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
+        )
+    if notes:
+        lines += ["", *notes]
     return "\n".join(lines)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +19,30 @@ from pydantic import (
 )
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _check_relative(path: str) -> str:
+    """Paths stay inside the repository: GitHub mode can only publish there."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(
+            f"must be a path inside the repository like 'docs/README.md', got {path!r}"
+        )
+    return path
+
+
+def _check_term(term: str) -> str:
+    """A term the categorizer can match: words with a letter or digit, `*` only ending one."""
+    for word in re.split(r"[\s\-\u2010-\u2015]+", term):
+        if word and (not re.search(r"\w", word) or "*" in word.rstrip("*")):
+            raise ValueError(
+                f"term {term!r} needs a letter or digit in each word, and * only at a word's end"
+            )
+    return term
+
+
+Term = Annotated[Text, AfterValidator(_check_term)]
+RelativePath = Annotated[Text, AfterValidator(_check_relative)]
 
 
 class ConfigError(Exception):
@@ -39,8 +65,8 @@ class ArxivSettings(_Strict):
 
 class CategorySpec(_Strict):
     name: Text
-    keywords: tuple[Text, ...] = Field((), strict=False)
-    exclude: tuple[Text, ...] = Field((), strict=False)
+    keywords: tuple[Term, ...] = Field((), strict=False)
+    exclude: tuple[Term, ...] = Field((), strict=False)
     arxiv_categories: tuple[Text, ...] = Field((), strict=False)
 
     @model_validator(mode="after")
@@ -51,11 +77,11 @@ class CategorySpec(_Strict):
 
 
 class RelevanceSettings(_Strict):
-    exclude_terms: tuple[Text, ...] = Field(
-        ("governance", "ethic*", "hadoop", "apache spark", "mapreduce", "in-memory database"),
+    exclude_terms: tuple[Term, ...] = Field(
+        ("hadoop", "apache spark", "mapreduce", "in-memory database"),
         strict=False,
     )
-    min_score: float = Field(0.0, ge=0)
+    min_score: float = Field(2.0, ge=0)
     drop_irrelevant: bool = False
 
 
@@ -78,12 +104,17 @@ class Config(_Strict):
     window_days: int = Field(14, ge=1)
     lookback_days: int = Field(7, ge=1)
     max_catchup_days: int = Field(30, ge=1)
-    readme_path: Text = "README.md"
-    archive_dir: Text = "archive"
+    readme_path: RelativePath = "README.md"
+    archive_dir: RelativePath = "archive"
     arxiv: ArxivSettings = ArxivSettings()
     categories: tuple[CategorySpec, ...] = Field(DEFAULT_CATEGORIES, min_length=1, strict=False)
     fallback_category: Text = "📂 General / Uncategorized"
     relevance: RelevanceSettings = RelevanceSettings()
+
+    @property
+    def category_order(self) -> tuple[str, ...]:
+        """Every category a paper can get, in display order, the fallback last."""
+        return (*(category.name for category in self.categories), self.fallback_category)
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

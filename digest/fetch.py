@@ -12,17 +12,19 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import arxiv
 import requests
 from lxml import etree
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_before_delay
 
-from digest.config import ArxivSettings
+from digest.archive import ArchiveState
+from digest.config import ArxivSettings, ConfigError
 from digest.records import Paper
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
@@ -53,12 +55,26 @@ class _TransientError(Exception):
         self.retry_after = retry_after
 
 
+_RETRIED = (
+    _TransientError,
+    arxiv.UnexpectedEmptyPageError,
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
 @dataclass(frozen=True)
 class FetchSpan:
     """The submission-time range one run asks arXiv for."""
 
     start: datetime
     end: datetime
+
+    def holds_any(self, archive: ArchiveState) -> bool:
+        """Whether the archive knows papers from this range, so an empty answer is suspect."""
+        return any(self.start <= paper.published <= self.end for paper in archive.papers.values())
 
     def query_clause(self) -> str:
         return f"submittedDate:[{self.start:%Y%m%d%H%M} TO {self.end:%Y%m%d%H%M}]"
@@ -84,6 +100,19 @@ class _Progress:
     papers: dict[str, Paper] = field(default_factory=dict)
     empty_tries: int = 0
     capped: bool = False
+    promised: int = 0
+
+
+def endpoint_from_env(env: Mapping[str, str]) -> str:
+    """arXiv's query endpoint, or the mirror or local server ARXIV_API_URL names."""
+    url = env.get("ARXIV_API_URL", "").strip() or DEFAULT_ENDPOINT
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"ARXIV_API_URL must be the full http(s) URL of a query endpoint such as "
+            f"{DEFAULT_ENDPOINT}, got {url!r}: fix it or unset it"
+        )
+    return url
 
 
 def plan_fetch_span(
@@ -94,15 +123,15 @@ def plan_fetch_span(
     lookback_days: int,
     max_catchup_days: int,
 ) -> FetchSpan:
-    """Reach back `lookback_days`, and further to the last archived run, within the catch-up cap.
-
-    A first run (nothing archived) fetches the whole window.
+    """Reach back `lookback_days` from now, and as far before the last archived run, within the
+    catch-up cap: after missed runs, papers submitted just before the last run but announced
+    during the gap are still asked for. A first run (nothing archived) fetches the whole window.
     """
     if last_run is None:
         days = max(window_days, lookback_days)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return FetchSpan(start=midnight - timedelta(days=days), end=now)
-    start = min(now - timedelta(days=lookback_days), last_run)
+    start = min(now, last_run) - timedelta(days=lookback_days)
     start = max(start, now - timedelta(days=max_catchup_days))
     return FetchSpan(start=start, end=now)
 
@@ -133,9 +162,7 @@ def fetch_papers(
     retrying = Retrying(
         stop=stop_before_delay(settings.retry_budget_seconds),
         wait=_backoff(settings.backoff_seconds),
-        retry=retry_if_exception_type(
-            (_TransientError, arxiv.UnexpectedEmptyPageError, requests.RequestException)
-        ),
+        retry=retry_if_exception_type(_RETRIED),
         sleep=sleep,
         reraise=True,
     )
@@ -143,7 +170,7 @@ def fetch_papers(
         for attempt in retrying:
             with attempt:
                 _read_all_pages(client, search, session, settings, progress, expect_papers)
-    except (_TransientError, arxiv.UnexpectedEmptyPageError, requests.RequestException) as error:
+    except _RETRIED as error:
         raise FetchError(
             f"arXiv kept failing for the whole retry budget "
             f"({settings.retry_budget_seconds:g} s; last error: {_describe(error)}); "
@@ -161,6 +188,11 @@ def _warnings(progress: _Progress, settings: ArxivSettings, expect_papers: bool)
         found.append(
             f"arXiv returned at least arxiv.max_results={settings.max_results} results; "
             "older papers in the range were not fetched: raise the cap or narrow the query"
+        )
+    if progress.promised:
+        found.append(
+            f"arXiv promised {progress.promised} results but kept sending empty pages after "
+            f"{progress.offset}; the next run asks again"
         )
     if expect_papers and not progress.papers:
         found.append(
@@ -200,20 +232,27 @@ def _read_all_pages(
             return
         page = session.last_page
         if progress.offset == before:
-            if page is not None and page.total > progress.offset:
-                raise _TransientError(
-                    f"empty page at offset {progress.offset} of {page.total} results"
-                )
-            if (
-                before == 0
-                and expect_papers
-                and progress.empty_tries < settings.empty_result_retries
-            ):
-                progress.empty_tries += 1
-                raise _TransientError("no results although earlier runs found papers in this range")
+            _check_empty_answer(page, progress, settings, expect_papers)
             return
         if page is None or page.entries < settings.page_size:
             return
+
+
+def _check_empty_answer(
+    page: _Page | None, progress: _Progress, settings: ArxivSettings, expect_papers: bool
+) -> None:
+    """An empty page is retried a few times when arXiv promised more or papers are expected.
+
+    arXiv's totalResults varies between identical calls, so a promise it keeps breaking ends
+    in a warning rather than in a run that fails every day.
+    """
+    promised = page.total if page is not None else 0
+    suspicious = promised > progress.offset or (progress.offset == 0 and expect_papers)
+    if suspicious and progress.empty_tries < settings.empty_result_retries:
+        progress.empty_tries += 1
+        raise _TransientError(f"empty page at offset {progress.offset} of {promised} results")
+    if promised > progress.offset:
+        progress.promised = promised
 
 
 def _keep(papers: dict[str, Paper], paper: Paper) -> None:
@@ -227,7 +266,7 @@ def paper_from_result(result: arxiv.Result) -> Paper:
     """Turn the client's Result into our record, with text cleaned for display."""
     match = _VERSIONED_ID.match(result.get_short_id())
     if match is None:
-        raise _TransientError(f"arXiv sent an entry without a versioned id: {result.entry_id!r}")
+        raise FetchError(f"arXiv sent an entry without a versioned id: {result.entry_id!r}")
     return Paper(
         arxiv_id=match["id"],
         version=int(match["version"]),

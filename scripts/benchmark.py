@@ -83,7 +83,7 @@ def _build_archive(root: Path, order: list[str]) -> None:
 
 def main() -> int:
     config = Config()
-    order = [category.name for category in config.categories] + [config.fallback_category]
+    order = config.category_order
     rules = build_rules(config)
     busy = [_paper(n, NOW - timedelta(hours=n % 100)) for n in range(BUSY_DAY)]
     shown = [Entry(paper, categorize(paper, rules)) for paper in busy[:300]]

@@ -10,24 +10,38 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest import report
 from digest.archive import ArchiveError, load_archive, page_path, read_last_run, read_page
-from digest.categorize import build_rules, categorize
+from digest.categorize import build_rules, categorize_all
 from digest.changes import Changes, plan_changes
-from digest.config import Config, ConfigError, load_config
-from digest.fetch import DEFAULT_ENDPOINT, FetchError, QueryError, fetch_papers, plan_fetch_span
+from digest.config import ConfigError, load_config
+from digest.fetch import (
+    FetchError,
+    QueryError,
+    endpoint_from_env,
+    fetch_papers,
+    plan_fetch_span,
+)
 from digest.publish_github import GithubTarget, PublishError, publish_commit, target_from_env
 from digest.publish_local import write_files
-from digest.records import Entry, Paper
 from digest.render import ReadmeError
 from digest.window import in_window, merge, window_start
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line, and an annotation in Actions, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        report.fail(f"{message} (see --help)", dict(os.environ))
+        raise SystemExit(2)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = _Parser(description=__doc__)
     parser.add_argument(
         "--config",
         type=Path,
@@ -54,9 +68,10 @@ def _moment(text: str) -> datetime:
 def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     config = load_config(args.config)
     rules = build_rules(config)
+    endpoint = endpoint_from_env(env)
+    target = target_from_env(env)
     root = args.config.resolve().parent
     now: datetime = args.now or datetime.now(UTC)
-    target = target_from_env(env)
 
     archive_root = root / config.archive_dir
     span = plan_fetch_span(
@@ -70,37 +85,26 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         archive_root, since=min(window_start(now, config.window_days), span.start.date())
     )
     fetched = fetch_papers(
-        config.query,
-        span,
-        config.arxiv,
-        endpoint=env.get("ARXIV_API_URL") or DEFAULT_ENDPOINT,
-        expect_papers=any(span.start <= p.published <= span.end for p in known.papers.values()),
+        config.query, span, config.arxiv, endpoint=endpoint, expect_papers=span.holds_any(known)
     )
     for warning in fetched.warnings:
         report.warn(warning, env)
 
     merged = merge(known.papers, fetched.papers)
-
-    def decide(paper: Paper) -> Entry:
-        return Entry(paper, categorize(paper, rules))
-
-    window = [decide(paper) for paper in in_window(merged.papers.values(), now, config.window_days)]
-    readme = root / config.readme_path
     today_page = root / page_path(config.archive_dir, now.date())
     changes = plan_changes(
         config,
         now=now,
-        shown=[e for e in window if e.decision.relevant or not config.relevance.drop_irrelevant],
-        new=[decide(paper) for paper in merged.new],
-        updated=[decide(paper) for paper in merged.updated],
-        readme_text=_text_or_none(readme) or "",
+        window=categorize_all(in_window(merged.papers.values(), now, config.window_days), rules),
+        new=categorize_all(merged.new, rules),
+        updated=categorize_all(merged.updated, rules),
+        readme_text=_text_or_none(root / config.readme_path) or "",
         previous_page=read_page(today_page) if today_page.exists() else None,
     )
 
     outcome = _publish(changes, root, target, dry_run=args.dry_run)
-    report.print_summary(
-        report.summary_lines(changes, len(fetched.papers), span, _order(config), outcome), env
-    )
+    lines = report.summary_lines(changes, len(fetched.papers), span, config.category_order, outcome)
+    report.print_summary(lines, env)
     return 0
 
 
@@ -123,10 +127,6 @@ def _publish(changes: Changes, root: Path, target: GithubTarget | None, *, dry_r
 
 def _text_or_none(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
-
-
-def _order(config: Config) -> list[str]:
-    return [category.name for category in config.categories] + [config.fallback_category]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -198,3 +198,36 @@ def test_a_damaged_archive_page_stops_the_run_naming_it(
     assert site.run((NOW + timedelta(days=1)).isoformat()) == 1
     assert site.files() == before
     assert str(page) in capsys.readouterr().err
+
+
+def test_catch_up_finds_papers_announced_late_during_an_outage(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    """A paper submitted just before the last good run but announced after it, during an outage
+    longer than lookback_days, still reaches the list."""
+    site = Site.create(tmp_path / "site", lookback_days=2, arxiv={"retry_budget_seconds": 0.2})
+    last_good = at("2026-02-05")
+    assert site.run(last_good.isoformat()) == 0
+    late = FakePaper(
+        arxiv_id="2602.77777",
+        title="Announced late",
+        authors=("A. Author",),
+        abstract="A memristor crossbar.",
+        published=last_good - timedelta(hours=6),
+        updated=last_good - timedelta(hours=6),
+    )
+    server.add(late)
+    _daily(
+        site, server, "2026-02-06", "2026-02-12", down={f"2026-02-{d:02d}" for d in range(6, 12)}
+    )
+    assert ("2602.77777", 1) in site.listed()
+
+
+def test_a_total_that_stays_too_high_ends_with_a_warning_not_a_failure(
+    tmp_path: Path, server: FakeArxiv, reference: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = Site.create(tmp_path / "site")
+    server.fail_always(Fault.wrong_total(5))
+    assert site.run(NOW.isoformat()) == 0
+    assert site.readme() == reference
+    assert "arXiv promised" in capsys.readouterr().err

@@ -27,7 +27,7 @@ def _plan(
     return plan_changes(
         Config(),
         now=NOW,
-        shown=new if shown is None else shown,
+        window=new if shown is None else shown,
         new=new,
         updated=list(updated),
         readme_text="",
@@ -76,7 +76,7 @@ def test_no_news_means_no_files() -> None:
     again = plan_changes(
         Config(),
         now=NOW.replace(hour=9),
-        shown=first.shown,
+        window=first.shown,
         new=[],
         updated=[],
         readme_text=readme,

@@ -99,3 +99,16 @@ def test_in_actions_the_summary_reaches_the_run_page(site: Site, tmp_path: Path)
     text = summary.read_text(encoding="utf-8")
     assert "dry run: would write archive/2026/2026-02-14.md, README.md" in text
     assert "🛠 Hardware & Materials" in text
+
+
+def test_a_bad_arxiv_url_is_named_and_not_retried(site: Site) -> None:
+    result = _run(site, "--now", NOW.isoformat(), env={"ARXIV_API_URL": "export.arxiv.org/api"})
+    assert result.returncode == 2
+    assert "ARXIV_API_URL must be the full http(s) URL" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_usage_errors_are_annotations_in_actions(site: Site) -> None:
+    result = _run(site, "--now", "next tuesday", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error::argument --now: not an ISO-8601 time")

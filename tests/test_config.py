@@ -89,6 +89,13 @@ def test_snapshot_defaults() -> None:
             "relevance.drop_irrelevant: Input should be a valid boolean",
         ),
         ("arxiv: 3\n", "arxiv: "),
+        (
+            "categories:\n  - name: A\n    keywords: ['*']\n",
+            "categories.0.keywords.0: term '*' needs a letter or digit in each word",
+        ),
+        ("relevance:\n  exclude_terms: ['x*y']\n", "relevance.exclude_terms.0: term 'x*y'"),
+        ("readme_path: ../other/README.md\n", "readme_path: must be a path inside the repository"),
+        ("archive_dir: /tmp/archive\n", "archive_dir: must be a path inside the repository"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> None:
