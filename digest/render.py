@@ -1,7 +1,8 @@
-"""Markdown for readers: the README block, archive page bodies, and commit messages.
+"""Markdown for readers: the README's generated block, and the escaping every page shares.
 
 arXiv's text is untrusted: every title, name and abstract is escaped so it can neither change
-the page's structure nor forge the block markers, and TeX shows as written.
+the page's structure nor forge the block markers, and TeX shows as written. Archive pages
+(digest/archive.py) reuse the escaping; commit messages are plain text (digest/changes.py).
 """
 
 from __future__ import annotations
