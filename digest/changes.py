@@ -38,6 +38,7 @@ class Changes:
     """Everything a run produces; `files` is empty when there is no news."""
 
     files: Mapping[str, str]
+    readme_block: str | None
     new: tuple[Entry, ...]
     updated: tuple[Entry, ...]
     dropped: int
@@ -80,8 +81,10 @@ def plan_changes(
         )
 
     stamp = previous_stamp(old_block)
+    readme_block = None
     if stamp is None or block_at(stamp) != old_block:
-        files[config.readme_path] = replace_block(readme_text, block_at(now))
+        readme_block = block_at(now)
+        files[config.readme_path] = replace_block(readme_text, readme_block)
 
     shown_ids = {entry.paper.arxiv_id for entry in shown}
     dropped = len(listed_ids(old_block) - shown_ids)
@@ -93,6 +96,7 @@ def plan_changes(
     )
     return Changes(
         files=files,
+        readme_block=readme_block,
         new=tuple(new),
         updated=tuple(updated),
         dropped=dropped,

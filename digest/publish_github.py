@@ -3,15 +3,17 @@
 The bot runs in GitHub Actions without pushing through git: it builds a tree and a commit from the
 files' new text and then moves the branch, so a run publishes everything or nothing, and GitHub can
 attribute (and sign) the commit as the Actions bot. A file that changed on the branch after the
-run read it is never overwritten: the run fails instead, and the next one starts from it.
+run read it is never overwritten: the caller's change is redone on the branch's text, or the run
+fails and the next one starts from it.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -29,12 +31,14 @@ from github.GithubException import (
 )
 from github.GitRef import GitRef
 from github.GitTree import GitTree
+from github.GitTreeElement import GitTreeElement
 from github.Repository import Repository
 
 if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
 
 DEFAULT_API_URL = "https://api.github.com"
+Rebase = Callable[[str | None], str]
 REDACTED = "***"
 
 log = logging.getLogger(__name__)
@@ -159,6 +163,7 @@ def publish_commit(
     message: str,
     *,
     base: Mapping[str, str | None] | None = None,
+    rebase: Mapping[str, Rebase] | None = None,
     attempts: int = 5,
     timeout_seconds: int = 30,
     retries: int = 3,
@@ -170,8 +175,8 @@ def publish_commit(
 
     Returns None when no file differs from the branch (no empty commit is made). The branch is
     moved only at the end and never forced, so a failure publishes nothing. `base` holds the text
-    each file had when the run read it (None: absent); a file the branch changed since is a
-    conflict. Raises PublishError.
+    each file had when the run read it (None: absent); a file the branch changed since is redone
+    on the branch's text by its `rebase` function, or else is a conflict. Raises PublishError.
     """
     changes = _checked_files(files, target.token)
     if attempts < 1:
@@ -185,7 +190,7 @@ def publish_commit(
     with client, _redacted_logs(target.token):
         run = _Run(target, client.get_repo(target.repository), target.branch or "", retries)
         run = replace(run, branch=_resolve_branch(run))
-        return _publish(run, changes, base or {}, message, attempts)
+        return _publish(run, changes, base or {}, rebase or {}, message, attempts)
 
 
 def _checked_files(files: Mapping[str, str], token: str) -> dict[str, str]:
@@ -260,6 +265,7 @@ def _publish(
     run: _Run,
     changes: Mapping[str, str],
     base: Mapping[str, str | None],
+    rebase: Mapping[str, Rebase],
     message: str,
     attempts: int,
 ) -> str | None:
@@ -267,7 +273,7 @@ def _publish(
     failure = _kept_moving(run)
     for attempt in range(1, attempts + 1):
         ref, head = _read_head(run)
-        elements = _changed_elements(run, head, changes, base)
+        elements = _changed_elements(run, head, changes, base, rebase)
         if not elements:
             log.info(
                 "%s@%s already has this content; nothing to commit",
@@ -325,7 +331,11 @@ def _read_head(run: _Run) -> tuple[GitRef, GitCommit]:
 
 
 def _changed_elements(
-    run: _Run, head: GitCommit, changes: Mapping[str, str], base: Mapping[str, str | None]
+    run: _Run,
+    head: GitCommit,
+    changes: Mapping[str, str],
+    base: Mapping[str, str | None],
+    rebase: Mapping[str, Rebase],
 ) -> list[InputGitTreeElement]:
     """Tree entries for the files whose content differs from the head's."""
     with _explained(run, "reading the current files"):
@@ -334,29 +344,37 @@ def _changed_elements(
         if tree.truncated:
             log.info("GitHub truncated the file list; sending every file, unchanged ones included")
     elements = []
-    for path, text in sorted(changes.items()):
+    for path, planned in sorted(changes.items()):
         entry = entries.get(path)
-        wanted = git_blob_sha(text.encode("utf-8"))
-        if entry is not None and entry.sha == wanted:
+        text = planned
+        if path in base and not _unchanged_since_read(entry, base[path]):
+            if path not in rebase:
+                raise run.fail(
+                    "conflict",
+                    f"{path} changed on branch '{run.branch}' after this run read it; nothing "
+                    "was published, and the next run will start from the new content",
+                )
+            text = rebase[path](_read_text(run, entry))
+        if entry is not None and entry.sha == git_blob_sha(text.encode("utf-8")):
             continue
-        if path in base:
-            _check_unchanged_since_read(run, path, entry.sha if entry else None, base[path])
         mode = entry.mode if entry is not None and entry.mode in _KEPT_MODES else "100644"
         elements.append(InputGitTreeElement(path, mode, "blob", content=text))
     return elements
 
 
-def _check_unchanged_since_read(
-    run: _Run, path: str, current: str | None, read: str | None
-) -> None:
+def _unchanged_since_read(entry: GitTreeElement | None, read: str | None) -> bool:
     """Overwriting a file someone changed after the run read it would lose their commit."""
     expected = None if read is None else git_blob_sha(read.encode("utf-8"))
-    if current != expected:
-        raise run.fail(
-            "conflict",
-            f"{path} changed on branch '{run.branch}' after this run read it; nothing was "
-            "published, and the next run will start from the new content",
-        )
+    return (entry.sha if entry is not None else None) == expected
+
+
+def _read_text(run: _Run, entry: GitTreeElement | None) -> str | None:
+    """The branch's current text of a file, to redo our change on top of someone else's."""
+    if entry is None:
+        return None
+    with _explained(run, f"reading {entry.path} from the branch"):
+        blob = run.repo.get_git_blob(entry.sha)
+        return base64.b64decode(blob.content).decode("utf-8")
 
 
 def _create_tree(run: _Run, elements: list[InputGitTreeElement], head: GitCommit) -> GitTree:

@@ -28,7 +28,7 @@ from digest.fetch import (
 )
 from digest.publish_github import GithubTarget, PublishError, publish_commit, target_from_env
 from digest.publish_local import write_files
-from digest.render import ReadmeError
+from digest.render import ReadmeError, replace_block
 from digest.window import in_window, merge, window_start
 
 
@@ -102,14 +102,19 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         previous_page=read_page(today_page) if today_page.exists() else None,
     )
 
-    outcome = _publish(changes, root, target, dry_run=args.dry_run)
+    outcome = _publish(changes, root, config.readme_path, target, dry_run=args.dry_run)
     lines = report.summary_lines(changes, len(fetched.papers), span, config.category_order, outcome)
     report.print_summary(lines, env)
     return 0
 
 
-def _publish(changes: Changes, root: Path, target: GithubTarget | None, *, dry_run: bool) -> str:
-    """Write or commit every changed file at once; say what happened in one line."""
+def _publish(
+    changes: Changes, root: Path, readme_path: str, target: GithubTarget | None, *, dry_run: bool
+) -> str:
+    """Write or commit every changed file at once; say what happened in one line.
+
+    A README edited on the branch during the run gets the new block on top of that edit.
+    """
     if not changes.files:
         return "no news: nothing was changed"
     names = ", ".join(changes.files)
@@ -119,7 +124,9 @@ def _publish(changes: Changes, root: Path, target: GithubTarget | None, *, dry_r
         write_files(root, changes.files)
         return f"wrote {names}"
     read = {path: _text_or_none(root / path) for path in changes.files}
-    sha = publish_commit(target, changes.files, changes.message, base=read)
+    block = changes.readme_block
+    rebase = {readme_path: lambda text: replace_block(text or "", block)} if block else {}
+    sha = publish_commit(target, changes.files, changes.message, base=read, rebase=rebase)
     if sha is None:
         return f"{target.repository} already holds this digest: no commit"
     return f"committed {sha[:12]} to {target.repository}: {names}"

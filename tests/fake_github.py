@@ -8,6 +8,7 @@ Only what the publisher needs is implemented; anything else answers 404 like Git
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -466,6 +467,7 @@ class FakeGitHub:
             ("GET", rf"/git/commits/({_SHA})", self._get_commit),
             ("POST", r"/git/commits", self._post_commit),
             ("GET", rf"/git/trees/({_SHA})", self._get_tree),
+            ("GET", rf"/git/blobs/({_SHA})", self._get_blob),
             ("POST", r"/git/trees", self._post_tree),
         ]
         for method, pattern, route in routes:
@@ -579,6 +581,19 @@ class FakeGitHub:
             raise _ReplyError(404, "Not Found", f"{DOCS}/git/trees#get-a-tree")
         recursive = request.query.get("recursive", [""])[0] not in ("", "0", "false")
         return 200, self._tree_json(sha, recursive=recursive)
+
+    def _get_blob(self, request: RecordedRequest, sha: str) -> tuple[int, Any]:
+        if self._object_type(sha) != "blob":
+            raise _ReplyError(404, "Not Found", f"{DOCS}/git/blobs#get-a-blob")
+        data = git_bytes(self.repo_dir, "cat-file", "blob", sha)
+        return 200, {
+            "sha": sha,
+            "node_id": "B_fake",
+            "size": len(data),
+            "url": self._url(f"/git/blobs/{sha}"),
+            "content": base64.encodebytes(data).decode("ascii"),
+            "encoding": "base64",
+        }
 
     def _post_tree(self, request: RecordedRequest) -> tuple[int, Any]:
         docs = f"{DOCS}/git/trees#create-a-tree"

@@ -660,3 +660,31 @@ def test_target_from_env_rejects_malformed_values(key: str, value: str, phrase: 
     assert phrase in text
     assert "ghs_secret_token" not in text
     assert "\n" not in text
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(
+    target: GithubTarget, fake: FakeGitHub, backing: Path
+) -> None:
+    theirs = commit_files(backing, "main", {"config.yml": "field: cs.NE\n"}, "Retarget")
+    with pytest.raises(PublishError) as caught:
+        publish(
+            target, {"config.yml": "field: cs.AI\n"}, base={"config.yml": INITIAL["config.yml"]}
+        )
+    assert caught.value.kind == "conflict"
+    assert "config.yml changed on branch 'main' after this run read it" in str(caught.value)
+    assert fake.head() == theirs
+
+
+def test_a_file_changed_since_it_was_read_is_redone_on_the_new_text(
+    target: GithubTarget, fake: FakeGitHub, backing: Path
+) -> None:
+    edited = INITIAL["README.md"] + "Their line.\n"
+    theirs = commit_files(backing, "main", {"README.md": edited}, "Edit README")
+    sha = publish(
+        target,
+        {"README.md": INITIAL["README.md"] + "Our line.\n"},
+        base={"README.md": INITIAL["README.md"]},
+        rebase={"README.md": lambda text: (text or "") + "Our line.\n"},
+    )
+    assert read_files(backing, "main")["README.md"] == edited + "Our line.\n"
+    assert [c.sha for c in history(backing, "main")][:2] == [sha, theirs]
