@@ -32,9 +32,10 @@ class ArchiveError(Exception):
 
 @dataclass(frozen=True)
 class ArchiveState:
-    """What the archive knows: the latest record of every paper on the pages read."""
+    """What the archive knows: the latest record of every paper, and the pages read."""
 
     papers: Mapping[str, Paper]
+    pages: Mapping[date, DayPage]
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,14 @@ def load_archive(root: Path, since: date) -> ArchiveState:
     """Read the pages dated `since` or later: every paper first submitted since then is on one,
     because a paper arrives no earlier than its submission."""
     papers: dict[str, Paper] = {}
-    for _, path in _pages(root, since):
-        page = read_page(path)
+    pages: dict[date, DayPage] = {}
+    for day, path in _pages(root, since):
+        page = pages[day] = read_page(path)
         for entry in (*page.new, *page.updated):
             known = papers.get(entry.paper.arxiv_id)
             if known is None or entry.paper.version >= known.version:
                 papers[entry.paper.arxiv_id] = entry.paper
-    return ArchiveState(papers=MappingProxyType(papers))
+    return ArchiveState(papers=MappingProxyType(papers), pages=MappingProxyType(pages))
 
 
 def _pages(root: Path, since: date) -> Iterator[tuple[date, Path]]:

@@ -15,7 +15,7 @@ from typing import NoReturn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest import report
-from digest.archive import ArchiveError, load_archive, page_path, read_last_run, read_page
+from digest.archive import ArchiveError, load_archive, read_last_run
 from digest.categorize import build_rules, categorize_all
 from digest.changes import Changes, plan_changes
 from digest.config import ConfigError, load_config
@@ -91,7 +91,6 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         report.warn(warning, env)
 
     merged = merge(known.papers, fetched.papers)
-    today_page = root / page_path(config.archive_dir, now.date())
     changes = plan_changes(
         config,
         now=now,
@@ -99,7 +98,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         new=categorize_all(merged.new, rules),
         updated=categorize_all(merged.updated, rules),
         readme_text=_text_or_none(root / config.readme_path) or "",
-        previous_page=read_page(today_page) if today_page.exists() else None,
+        previous_page=known.pages.get(now.date()),
     )
 
     outcome = _publish(changes, root, config.readme_path, target, dry_run=args.dry_run)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.digest_site import HAND_WRITTEN, Site, at, expected_window
-from tests.fake_arxiv import FakeArxiv, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 
 @pytest.fixture
@@ -98,3 +98,23 @@ def test_config_change_rerenders_without_news(site: Site) -> None:
     )
     assert site.run(at("2026-02-14", hour=6).isoformat()) == 0
     assert site.tree().find_all("h1")[0].text() == "🧠 My Field - Daily ArXiv"
+
+
+def test_a_second_run_with_news_on_the_same_day_adds_to_that_days_page(
+    site: Site, arxiv_env: FakeArxiv
+) -> None:
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    first = {record["id"] for record in site.archived()}
+    arxiv_env.add(
+        FakePaper(
+            arxiv_id="2602.13000",
+            title="A late arrival",
+            authors=("A. Author",),
+            abstract="A memristor crossbar array.",
+            published=at("2026-02-14", hour=6),
+            updated=at("2026-02-14", hour=6),
+        )
+    )
+    assert site.run(at("2026-02-14", hour=9).isoformat()) == 0
+    assert [p.name for p in (site.root / "archive/2026").iterdir()] == ["2026-02-14.md"]
+    assert {record["id"] for record in site.archived()} == first | {"2602.13000"}
