@@ -1,9 +1,15 @@
-"""Load and validate config.yml, the one file a forker edits."""
+"""Load and validate config.yml, the one file a forker edits.
+
+Every optional setting's default is written once, in digest/defaults.yml, which this module
+reads; the models below add only types and bounds. Bounds keep date arithmetic far from the
+calendar's edges, so no setting can make a run overflow.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,17 +24,14 @@ from pydantic import (
     model_validator,
 )
 
+from digest.paths import check_relative_path
+from digest.errors import SettingsError
+
+DEFAULTS: dict[str, Any] = yaml.load(  # noqa: S506 - CSafeLoader is the safe loader, in C
+    Path(__file__).with_name("defaults.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+)
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-def _check_relative(path: str) -> str:
-    """Paths stay inside the repository: GitHub mode can only publish there."""
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts):
-        raise ValueError(
-            f"must be a path inside the repository like 'docs/README.md', got {path!r}"
-        )
-    return path
 
 
 def _check_term(term: str) -> str:
@@ -41,32 +44,59 @@ def _check_term(term: str) -> str:
     return term
 
 
-Term = Annotated[Text, AfterValidator(_check_term)]
-RelativePath = Annotated[Text, AfterValidator(_check_relative)]
+def _check_path(path: str) -> str:
+    problem = check_relative_path(path)
+    if problem:
+        raise ValueError(f"must be a path inside the repository like 'docs/README.md': {problem}")
+    return path
 
 
-class ConfigError(Exception):
-    """config.yml is unreadable or invalid; the message names the key and the fix."""
+ConfiguredTerm = Annotated[Text, AfterValidator(_check_term)]
+RelativePath = Annotated[Text, AfterValidator(_check_path)]
+
+
+class ConfigError(SettingsError):
+    """config.yml (or a setting from the environment) is invalid; the message names the fix."""
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def _default(*keys: str) -> Any:
+    value: Any = DEFAULTS
+    for key in keys:
+        value = value[key]
+    return value
+
+
+class AbstractDisplay(StrEnum):
+    FULL = "full"
+    FOLDED = "folded"
+    NONE = "none"
+
+
+class DisplaySettings(_Strict):
+    abstracts: AbstractDisplay = Field(
+        AbstractDisplay(_default("display", "abstracts")), strict=False
+    )
+    full_days: int = Field(_default("display", "full_days"), ge=0, le=365)
+    max_page_bytes: int = Field(_default("display", "max_page_bytes"), ge=10_000, le=500_000)
+
+
 class ArxivSettings(_Strict):
-    page_size: int = Field(100, ge=1, le=2000)
-    delay_seconds: float = Field(3.0, ge=0)
-    max_results: int = Field(2000, ge=1, le=30000)
-    timeout_seconds: float = Field(60.0, gt=0)
-    retry_budget_seconds: float = Field(600.0, ge=0)
-    backoff_seconds: float = Field(5.0, ge=0)
-    empty_result_retries: int = Field(2, ge=0)
+    page_size: int = Field(_default("arxiv", "page_size"), ge=1, le=2000)
+    delay_seconds: float = Field(_default("arxiv", "delay_seconds"), ge=0, le=60)
+    timeout_seconds: float = Field(_default("arxiv", "timeout_seconds"), gt=0, le=600)
+    retry_budget_seconds: float = Field(_default("arxiv", "retry_budget_seconds"), ge=0, le=3600)
+    backoff_seconds: float = Field(_default("arxiv", "backoff_seconds"), ge=0, le=300)
+    empty_result_retries: int = Field(_default("arxiv", "empty_result_retries"), ge=0, le=10)
 
 
 class CategorySpec(_Strict):
     name: Text
-    keywords: tuple[Term, ...] = Field((), strict=False)
-    exclude: tuple[Term, ...] = Field((), strict=False)
+    keywords: tuple[ConfiguredTerm, ...] = Field((), strict=False)
+    exclude: tuple[ConfiguredTerm, ...] = Field((), strict=False)
     arxiv_categories: tuple[Text, ...] = Field((), strict=False)
 
     @model_validator(mode="after")
@@ -77,38 +107,27 @@ class CategorySpec(_Strict):
 
 
 class RelevanceSettings(_Strict):
-    exclude_terms: tuple[Term, ...] = Field(
-        ("hadoop", "apache spark", "mapreduce", "in-memory database"),
-        strict=False,
+    exclude_terms: tuple[ConfiguredTerm, ...] = Field(
+        tuple(_default("relevance", "exclude_terms")), strict=False
     )
-    min_score: float = Field(2.0, ge=0)
-    drop_irrelevant: bool = False
-
-
-def _default_categories() -> tuple[CategorySpec, ...]:
-    """The shipped topics live in a YAML file beside this module: data, not code."""
-    text = Path(__file__).with_name("default_categories.yml").read_text(encoding="utf-8")
-    return tuple(CategorySpec.model_validate(item) for item in yaml.safe_load(text)["categories"])
-
-
-DEFAULT_CATEGORIES = _default_categories()
+    min_score: float = Field(_default("relevance", "min_score"), ge=0)
+    drop_irrelevant: bool = _default("relevance", "drop_irrelevant")
 
 
 class Config(_Strict):
-    title: Text = "🧠 Open Neuromorphic - Daily ArXiv"
-    description: Text = "Papers are automatically categorized by topic and sorted by date."
-    query: Text = (
-        'all:neuromorphic OR all:"spiking neural network" OR all:memristor'
-        ' OR all:"in-memory computing" OR all:"event-based vision"'
-    )
-    window_days: int = Field(14, ge=1)
-    lookback_days: int = Field(7, ge=1)
-    max_catchup_days: int = Field(30, ge=1)
-    readme_path: RelativePath = "README.md"
-    archive_dir: RelativePath = "archive"
+    title: Text
+    description: str = _default("description")
+    query: Text
+    window_days: int = Field(_default("window_days"), ge=1, le=365)
+    lookback_days: int = Field(_default("lookback_days"), ge=1, le=365)
+    max_catchup_days: int = Field(_default("max_catchup_days"), ge=1, le=365)
+    late_sweep_days: int = Field(_default("late_sweep_days"), ge=0, le=365)
+    readme_path: RelativePath = _default("readme_path")
+    archive_dir: RelativePath = _default("archive_dir")
+    display: DisplaySettings = DisplaySettings()
     arxiv: ArxivSettings = ArxivSettings()
-    categories: tuple[CategorySpec, ...] = Field(DEFAULT_CATEGORIES, min_length=1, strict=False)
-    fallback_category: Text = "📂 General / Uncategorized"
+    categories: tuple[CategorySpec, ...] = Field(min_length=1, strict=False)
+    fallback_category: Text = _default("fallback_category")
     relevance: RelevanceSettings = RelevanceSettings()
 
     @property
@@ -126,6 +145,10 @@ class Config(_Strict):
             raise ValueError("fallback_category: must differ from every name in 'categories'")
         if self.lookback_days > self.max_catchup_days:
             raise ValueError("lookback_days: must not exceed max_catchup_days")
+        if self.readme_path == self.archive_dir or self.readme_path.startswith(
+            self.archive_dir + "/"
+        ):
+            raise ValueError("readme_path: must lie outside archive_dir")
         return self
 
 
@@ -138,7 +161,7 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({error})") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -149,14 +172,14 @@ def load_config(path: Path) -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(f"{path}: {_explain(error)}") from None
+        raise ConfigError(f"{path}: {_first_problem(error)}") from None
 
 
 def _kind(value: object) -> str:
     return "an empty file" if value is None else f"a {type(value).__name__}"
 
 
-def _explain(error: ValidationError) -> str:
+def _first_problem(error: ValidationError) -> str:
     """Turn pydantic's first error into 'key.path: what is wrong'."""
     first = error.errors(include_url=False)[0]
     location = tuple(first["loc"])

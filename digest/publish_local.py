@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+# mkstemp names: .README.md.k3j2x9.tmp beside README.md, removed by the next run if orphaned.
+_LEFTOVER = ".*.md.*.tmp"
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> None:
@@ -26,6 +29,16 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+
+
+def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
+    """Delete staged files an interrupted run left in `folders`; return what was removed."""
+    removed = []
+    for folder in folders:
+        for path in folder.glob(_LEFTOVER) if folder.is_dir() else ():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def _stage(target: Path, text: str) -> Path:

@@ -1,9 +1,20 @@
-"""Plain immutable records passed between the pipeline's stages."""
+"""Plain immutable records passed between the pipeline's stages, and how they are stored.
+
+The archive stores each paper as a flat record (see `Entry.to_record`); fetch and archive agree
+on one contract: an id and a version are required, text fields may be empty (arXiv does send
+entries with a blank title or abstract), and a record written is always a record read back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+class RecordError(ValueError):
+    """A stored record does not follow the contract; the message names the field."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,53 @@ class Paper:
     def abs_url(self) -> str:
         return f"https://arxiv.org/abs/{self.versioned_id}"
 
+    def is_newer_than(self, other: Paper | None) -> bool:
+        """The one rule for revisions: a higher version replaces a lower one, never the reverse."""
+        return other is None or self.version > other.version
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.arxiv_id,
+            "version": self.version,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published.isoformat(),
+            "updated": self.updated.isoformat(),
+            "primary_category": self.primary_category,
+            "categories": list(self.categories),
+            "abstract": self.abstract,
+            "comment": self.comment,
+            "journal_ref": self.journal_ref,
+            "doi": self.doi,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Paper:
+        """Read a stored record back, or raise RecordError naming what is wrong."""
+        arxiv_id = _text(record, "id")
+        if not arxiv_id:
+            raise RecordError("a paper record lacks its id")
+        version = record.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise RecordError(f"paper {arxiv_id}: version must be a whole number from 1")
+        authors = record.get("authors")
+        if not isinstance(authors, list):
+            raise RecordError(f"paper {arxiv_id}: authors must be a list")
+        return cls(
+            arxiv_id=arxiv_id,
+            version=version,
+            title=_text(record, "title"),
+            authors=tuple(str(name) for name in authors),
+            published=timestamp(record.get("published"), f"paper {arxiv_id}: published"),
+            updated=timestamp(record.get("updated"), f"paper {arxiv_id}: updated"),
+            primary_category=_text(record, "primary_category"),
+            categories=tuple(str(c) for c in record.get("categories") or ()),
+            abstract=_text(record, "abstract"),
+            comment=_optional(record.get("comment")),
+            journal_ref=_optional(record.get("journal_ref")),
+            doi=_optional(record.get("doi")),
+        )
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -45,8 +103,61 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A paper with the category the current config gives it."""
+class Known:
+    """A paper as the digest holds it: its newest version and the day it first arrived.
+
+    The window counts from `arrived`, not from submission: arXiv announces papers days after
+    they are submitted, and a paper should be listed for the whole window all the same.
+    """
 
     paper: Paper
+    arrived: date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A known paper with the category the current config gives it."""
+
+    paper: Paper
+    arrived: date
     decision: Decision
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            **self.paper.to_record(),
+            "arrived": self.arrived.isoformat(),
+            "category": self.decision.category,
+            "category_reason": self.decision.reason,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any], filed_on: date) -> Entry:
+        """`filed_on` is the page's date: the arrival of records written before it was stored."""
+        paper = Paper.from_record(record)
+        arrived = record.get("arrived")
+        try:
+            day = filed_on if arrived is None else date.fromisoformat(str(arrived))
+        except ValueError:
+            raise RecordError(f"paper {paper.arxiv_id}: arrived must be a date") from None
+        decision = Decision(_text(record, "category"), _text(record, "category_reason"))
+        return cls(paper=paper, arrived=day, decision=decision)
+
+
+def timestamp(value: object, what: str) -> datetime:
+    """An aware UTC time from a stored value; RecordError naming `what` otherwise."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise RecordError(f"{what}: {value!r} is not an ISO-8601 time") from None
+    if moment.tzinfo is None:
+        raise RecordError(f"{what}: time {value!r} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _text(record: Mapping[str, Any], key: str) -> str:
+    value = record.get(key)
+    return "" if value is None else str(value)
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else str(value)

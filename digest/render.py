@@ -1,201 +1,201 @@
-"""Markdown for readers: the README's generated block, and the escaping every page shares.
+"""The README's generated block: every paper of the window, on a page GitHub renders.
 
-arXiv's text is untrusted: every title, name and abstract is escaped so it can neither change
-the page's structure nor forge the block markers, and TeX shows as written. Archive pages
-(digest/archive.py) reuse the escaping; commit messages are plain text (digest/changes.py).
+GitHub renders a README only up to 512 KB, so the block is laid out under a byte budget: the
+newest arrivals in full, older ones in one line each, and when even that does not fit, the
+oldest arrivals are left to their arrival day's archive page, linked at the end with counts.
+No paper is left out silently: the block says how many papers are where.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from mdutils.mdutils import MdUtils
+from digest.config import AbstractDisplay, DisplaySettings
+from digest.markdown import authors_line, blocks, bold, escape, github_anchor, heading, italics
+from digest.markdown import link as md_link
+from digest.readme import BLOCK_END, BLOCK_START
+from digest.records import Entry
 
-from digest.records import Entry, Paper
-
-BLOCK_START = "<!-- digest:start -->"
-BLOCK_END = "<!-- digest:end -->"
 ARXIV_THANKS = "Thank you to arXiv for use of its open access interoperability."
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
-_BLOCK_OPENER = re.compile(r"^(\d+)([.)])|^([-+#=])")
 MAX_TITLE_CHARS = 400
 MAX_ABSTRACT_CHARS = 4000
-_STAMP = re.compile(r"List last changed: (\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)")
-_HEADING_LINK = re.compile(r"^### \[.*\]\(https://arxiv\.org/abs/(?P<id>\S+)v(?P<version>\d+)\)$")
+STAMP_FORMAT = "%Y-%m-%d %H:%M UTC"
+# Stands in for the time of the change, so the block is rendered once and stamped after.
+_STAMP_SLOT = "\x00stamp\x00"
+# Room kept for what the budget does not count item by item: notes, links, headings.
+_RESERVE_BYTES = 6_000
 
-
-class ReadmeError(Exception):
-    """The README's generated block cannot be found unambiguously."""
+FULL, BRIEF, ELSEWHERE = "full", "brief", "elsewhere"
 
 
 @dataclass(frozen=True)
-class Section:
-    """One category's papers, newest first, as the README shows them."""
+class Block:
+    """The block's text with the time of the change still to fill in, and what went where."""
 
-    name: str
-    entries: tuple[Entry, ...]
+    template: str
+    levels: Mapping[str, str]
 
-
-def escape(text: str, limit: int | None = None) -> str:
-    """Inline Markdown that shows `text` as written: marks that could open emphasis, code,
-    links, HTML, entities, math or strike-through are backslash-escaped, and so is a start
-    that could open a list or heading. Whitespace is collapsed; overlong text is cut."""
-    text = " ".join(text.split())
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _BLOCK_OPENER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    def stamped(self, moment: datetime) -> str:
+        return self.template.replace(_STAMP_SLOT, f"{moment:{STAMP_FORMAT}}")
 
 
-def authors_line(authors: Sequence[str]) -> str:
-    shown = ", ".join(authors[:3])
-    return f"{shown} et al." if len(authors) > 3 else shown
+@dataclass(frozen=True)
+class BlockSpec:
+    """Everything about the digest that the block shows besides its papers."""
+
+    title: str
+    description: str
+    window_days: int
+    order: Sequence[str]
+    display: DisplaySettings
+    day_links: Mapping[date, str]
 
 
-def github_anchor(heading: str, seen: dict[str, int]) -> str:
-    """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens,
-    numbered when repeated."""
-    kept = "".join(
-        char for char in heading.lower() if char in " -_" or unicodedata.category(char)[0] in "LN"
-    )
-    slug = kept.replace(" ", "-")
-    count = seen.get(slug, 0)
-    seen[slug] = count + 1
-    return slug if count == 0 else f"{slug}-{count}"
+def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
+    """The block for `entries` (newest arrival first), fitted under the byte budget."""
+    budget = spec.display.max_page_bytes - _RESERVE_BYTES
+    full = {e.paper.arxiv_id: _full_item(e, spec.display.abstracts) for e in entries}
+    brief = {e.paper.arxiv_id: _brief_item(e) for e in entries}
+    while True:
+        levels = _levels(entries, full, brief, spec.display.full_days, budget)
+        template = _layout(spec, entries, levels, full, brief)
+        if len(template.encode("utf-8")) <= spec.display.max_page_bytes or budget <= 0:
+            return Block(template, levels)
+        budget -= max(len(template.encode("utf-8")) - spec.display.max_page_bytes, 1_000)
 
 
-def sections_of(entries: Iterable[Entry], order: Sequence[str]) -> tuple[Section, ...]:
-    """Group entries by category in config order, newest first, leaving empty ones out."""
-    grouped: dict[str, list[Entry]] = {name: [] for name in order}
+def _levels(
+    entries: Sequence[Entry],
+    full: Mapping[str, str],
+    brief: Mapping[str, str],
+    full_days: int,
+    budget: int,
+) -> dict[str, str]:
+    """Newest first: full while the full share lasts, then one line, then elsewhere."""
+    newest_days = sorted({e.arrived for e in entries}, reverse=True)[:full_days]
+    candidates = [e for e in entries if e.arrived in newest_days]
+    brief_need = sum(_size(brief[e.paper.arxiv_id]) for e in entries[len(candidates) :])
+    full_room = budget - min(budget // 2, brief_need)
+    levels: dict[str, str] = {}
+    used = 0
+    level = FULL
     for entry in entries:
-        grouped[entry.decision.category].append(entry)
-    return tuple(
-        Section(name, tuple(sorted(items, key=_newest, reverse=True)))
-        for name, items in grouped.items()
-        if items
-    )
+        key = entry.paper.arxiv_id
+        if level == FULL and (entry.arrived not in newest_days or used + _size(full[key]) > full_room):
+            level = BRIEF
+        if level == BRIEF and used + _size(brief[key]) > budget:
+            level = ELSEWHERE
+        used += _size(full[key]) if level == FULL else _size(brief[key]) if level == BRIEF else 0
+        levels[key] = level
+    return levels
 
 
-def _newest(entry: Entry) -> tuple[datetime, str]:
-    return entry.paper.published, entry.paper.arxiv_id
+def _size(text: str) -> int:
+    return len(text.encode("utf-8")) + 2
 
 
-def render_block(
-    *,
-    title: str,
-    description: str,
-    sections: Sequence[Section],
-    window_days: int,
-    changed_at: datetime,
+def _layout(
+    spec: BlockSpec,
+    entries: Sequence[Entry],
+    levels: Mapping[str, str],
+    full: Mapping[str, str],
+    brief: Mapping[str, str],
 ) -> str:
-    """The generated README block, markers included, in the look the community knows."""
-    md = MdUtils(file_name="")
-    md.new_header(level=1, title=escape(title), add_table_of_contents="n")
-    md.new_paragraph(_freshness(sections, window_days, changed_at))
-    md.new_paragraph(escape(description))
-    if not sections:
-        md.new_paragraph(f"No papers were submitted in the last {window_days} days.")
+    grouped: dict[str, list[Entry]] = {name: [] for name in spec.order}
+    for entry in entries:
+        grouped.setdefault(entry.decision.category, []).append(entry)
+    sections = [(name, items) for name, items in grouped.items() if items]
+    parts = [heading(1, escape(spec.title)), _freshness(spec, entries), escape(spec.description)]
+    if not entries:
+        parts.append(f"No papers were added in the last {spec.window_days} days.")
     else:
-        md.new_paragraph(_contents(sections))
-    for index, section in enumerate(sections):
-        if index:
-            md.new_paragraph("---")
-        md.new_header(level=2, title=escape(section.name), add_table_of_contents="n")
-        for entry in section.entries:
-            _paper(md, entry.paper)
-    md.new_paragraph(f"<sub>{ARXIV_THANKS}</sub>")
-    body = "\n\n".join(line for line in md.get_md_text().splitlines() if line.strip())
-    return f"{BLOCK_START}\n{body}\n{BLOCK_END}"
+        parts += [_contents(sections), _where(levels)]
+    for index, (name, items) in enumerate(sections):
+        parts += ["---" if index else "", heading(2, escape(name))]
+        parts += [full[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == FULL]
+        parts.append(
+            "\n".join(brief[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == BRIEF)
+        )
+        parts.append(_elsewhere_note(sum(levels[e.paper.arxiv_id] == ELSEWHERE for e in items)))
+    parts += [_day_links(spec, entries), f"<sub>{ARXIV_THANKS}</sub>"]
+    return f"{BLOCK_START}\n{blocks(*parts)}\n{BLOCK_END}"
 
 
-def _freshness(sections: Sequence[Section], window_days: int, changed_at: datetime) -> str:
-    papers = [entry.paper for section in sections for entry in section.entries]
-    parts = [
-        "**Automated Daily Update**",
-        f"List last changed: {changed_at:%Y-%m-%d %H:%M} UTC",
-    ]
-    if papers:
-        newest = max(paper.published for paper in papers)
-        parts.append(f"Newest paper submitted: {newest:%Y-%m-%d}")
-    parts.append(f"{len(papers)} papers from the last {window_days} days")
+def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
+    parts = ["**Automated Daily Update**", f"List last changed: {_STAMP_SLOT}"]
+    if entries:
+        parts.append(f"Newest arrival: {max(e.arrived for e in entries):%Y-%m-%d}")
+    count = len(entries)
+    parts.append(f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days")
     return " | ".join(parts)
 
 
-def _contents(sections: Sequence[Section]) -> str:
+def _contents(sections: Sequence[tuple[str, Sequence[Entry]]]) -> str:
     seen: dict[str, int] = {}
-    anchors = {section.name: github_anchor(section.name, seen) for section in sections}
     links = [
-        f"[{escape(section.name)} ({len(section.entries)})](#{anchors[section.name]})"
-        for section in sections
+        md_link(f"{escape(name)} ({len(items)})", f"#{github_anchor(name, seen)}")
+        for name, items in sections
     ]
     return "**Contents:** " + " · ".join(links)
 
 
-def _paper(md: MdUtils, paper: Paper) -> None:
-    md.new_header(
-        level=3,
-        title=md.new_inline_link(
-            link=paper.abs_url, text=escape(paper.title, MAX_TITLE_CHARS) or paper.versioned_id
-        ),
-        add_table_of_contents="n",
-    )
-    dates = f"**{paper.published:%Y-%m-%d}**"
-    if paper.version > 1:
-        dates += f" · v{paper.version} of {paper.updated:%Y-%m-%d}"
-    md.new_paragraph(f"{dates} | *{escape(authors_line(paper.authors))}*")
-    md.new_paragraph(f"> {escape(paper.abstract, MAX_ABSTRACT_CHARS) or '(no abstract)'}")
-
-
-def tidy(markdown: str) -> str:
-    """mdutils' output with one blank line between blocks and before every heading."""
-    lines: list[str] = []
-    for line in markdown.strip().splitlines():
-        if line.startswith("#") and lines and lines[-1]:
-            lines.append("")
-        if line.strip() or (lines and lines[-1]):
-            lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
-def previous_stamp(block: str) -> datetime | None:
-    """When the block now on the page says its list last changed."""
-    match = _STAMP.search(block)
-    if match is None:
-        return None
-    return datetime.strptime(match[1] + " +0000", "%Y-%m-%d %H:%M UTC %z")
-
-
-def listed_ids(block: str) -> frozenset[str]:
-    """The arXiv ids (without version) the block now on the page lists."""
-    return frozenset(
-        match["id"] for line in block.splitlines() if (match := _HEADING_LINK.match(line))
-    )
-
-
-def split_readme(text: str) -> tuple[str, str, str]:
-    """(before, block, after) of a README; a README without markers gets the block on top."""
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == BLOCK_START]
-    ends = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == BLOCK_END]
-    if not starts and not ends:
-        return "", "", text
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise ReadmeError(
-            f"the README must hold exactly one '{BLOCK_START}' line followed by one "
-            f"'{BLOCK_END}' line; restore them around the generated part"
+def _where(levels: Mapping[str, str]) -> str:
+    """Say how many papers are where, unless every paper is shown in full."""
+    counts = {level: sum(1 for value in levels.values() if value == level) for level in (FULL, BRIEF, ELSEWHERE)}
+    if counts[BRIEF] == 0 and counts[ELSEWHERE] == 0:
+        return ""
+    said = f"Shown here: {counts[FULL]} newest in full, {counts[BRIEF]} older in one line each"
+    if counts[ELSEWHERE]:
+        said += (
+            f"; the {counts[ELSEWHERE]} earliest arrivals are listed on their arrival day's "
+            "archive page (links at the end)"
         )
-    before = "".join(lines[: starts[0]])
-    block = "".join(lines[starts[0] : ends[0] + 1]).rstrip("\r\n")
-    after = "".join(lines[ends[0] + 1 :])
-    return before, block, after
+    return f"*{said}.*"
 
 
-def replace_block(text: str, block: str) -> str:
-    before, _, after = split_readme(text)
-    after = after if after.startswith("\n") or not after else "\n" + after
-    return f"{before}{block}\n{after}"
+def _elsewhere_note(count: int) -> str:
+    if not count:
+        return ""
+    noun = "paper" if count == 1 else "papers"
+    return f"*…and {count} earlier {noun} in this topic, on the archive pages linked at the end.*"
+
+
+def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:
+    counts: dict[date, int] = {}
+    for entry in entries:
+        counts[entry.arrived] = counts.get(entry.arrived, 0) + 1
+    links = [
+        md_link(f"{day:%Y-%m-%d} ({count})", spec.day_links[day])
+        for day, count in sorted(counts.items(), reverse=True)
+        if day in spec.day_links
+    ]
+    return "**Archive by arrival day:** " + " · ".join(links) if links else ""
+
+
+def _full_item(entry: Entry, abstracts: AbstractDisplay) -> str:
+    paper = entry.paper
+    title = md_link(escape(paper.title, MAX_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
+    dates = bold(f"{paper.published:%Y-%m-%d}")
+    if paper.version > 1:
+        dates += f" · v{paper.version}, revised {paper.updated:%Y-%m-%d}"
+    authors = escape(authors_line(paper.authors))
+    byline = f"{dates} | {italics(authors)}" if authors else dates
+    abstract = escape(paper.abstract, MAX_ABSTRACT_CHARS) or "(no abstract)"
+    if abstracts is AbstractDisplay.NONE:
+        return blocks(heading(3, title), byline)
+    if abstracts is AbstractDisplay.FOLDED:
+        folded = f"<details><summary>Abstract</summary>\n\n{abstract}\n\n</details>"
+        return blocks(heading(3, title), byline, folded)
+    return blocks(heading(3, title), byline, f"> {abstract}")
+
+
+def _brief_item(entry: Entry) -> str:
+    paper = entry.paper
+    title = md_link(escape(paper.title, 200) or paper.versioned_id, paper.abs_url)
+    line = f"- {title} · {bold(f'{paper.published:%Y-%m-%d}')}"
+    if paper.version > 1:
+        line += f" · v{paper.version}"
+    authors = escape(authors_line(paper.authors))
+    return f"{line} · {italics(authors)}" if authors else line

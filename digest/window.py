@@ -1,4 +1,10 @@
-"""Merge fetched papers into what the archive knows, and pick the rolling window."""
+"""Merge fetched papers into what the archive knows, and pick the rolling window.
+
+The window counts from arrival: a paper is listed for `window_days` days from the day the digest
+first recorded it, whatever its submission date, because arXiv announces papers days (sometimes
+weeks) after submission. A first run cannot know when past papers were announced, so it files
+each under its v1 submission date.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +13,84 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from digest.records import Paper
+from digest.records import Known, Paper
 
 
 @dataclass(frozen=True)
 class Merge:
     """All known papers after a fetch, and which of them the fetch brought as news."""
 
-    papers: Mapping[str, Paper]
-    new: tuple[Paper, ...]
-    updated: tuple[Paper, ...]
+    papers: Mapping[str, Known]
+    new: tuple[Known, ...]
+    updated: tuple[Known, ...]
 
 
-def merge(known: Mapping[str, Paper], fetched: Iterable[Paper]) -> Merge:
+@dataclass(frozen=True)
+class Horizon:
+    """What the archive can vouch for when a fetched paper is unknown to it.
+
+    `loaded_since`: papers submitted before it may be on pages this run did not read, so an
+    unknown one is not news. `started`: the digest's first day; papers submitted earlier were
+    announced before it began, so they are never presented as new. `first_run`: nothing was
+    archived before, so arrivals are filed under their submission date.
+    """
+
+    loaded_since: date
+    started: date | None
+    first_run: bool
+
+
+def merge(
+    known: Mapping[str, Known], fetched: Iterable[Paper], *, today: date, horizon: Horizon
+) -> Merge:
     """Add unseen papers, replace older versions, ignore what is already known.
 
     Identity is the arXiv id without version, so a paper is never held twice.
     """
+    newest: dict[str, Paper] = {}
+    for paper in fetched:
+        if paper.is_newer_than(newest.get(paper.arxiv_id)):
+            newest[paper.arxiv_id] = paper
     papers = dict(known)
-    for paper in sorted(fetched, key=lambda p: (p.arxiv_id, p.version)):
-        current = papers.get(paper.arxiv_id)
-        if current is None or paper.version > current.version:
-            papers[paper.arxiv_id] = paper
-    new = tuple(p for key, p in papers.items() if key not in known)
-    updated = tuple(
-        p for key, p in papers.items() if key in known and p.version > known[key].version
-    )
-    return Merge(
-        papers=MappingProxyType(papers), new=_newest_first(new), updated=_newest_first(updated)
-    )
+    new: list[Known] = []
+    updated: list[Known] = []
+    for arxiv_id, paper in newest.items():
+        current = known.get(arxiv_id)
+        if current is not None:
+            if paper.is_newer_than(current.paper):
+                papers[arxiv_id] = Known(paper, current.arrived)
+                updated.append(papers[arxiv_id])
+        elif _can_be_news(paper, horizon):
+            arrived = paper.published.date() if horizon.first_run else today
+            papers[arxiv_id] = Known(paper, min(arrived, today))
+            new.append(papers[arxiv_id])
+    return Merge(MappingProxyType(papers), newest_first(new), newest_first(updated))
+
+
+def _can_be_news(paper: Paper, horizon: Horizon) -> bool:
+    submitted = paper.published.date()
+    if submitted < horizon.loaded_since:
+        return False
+    return horizon.started is None or submitted >= horizon.started
 
 
 def window_start(now: datetime, window_days: int) -> date:
-    """First v1 submission date still shown: `window_days` days before the run's date."""
+    """First arrival day still listed: `window_days` days before the run's date."""
     return now.date() - timedelta(days=window_days)
 
 
-def in_window(papers: Iterable[Paper], now: datetime, window_days: int) -> tuple[Paper, ...]:
-    """Papers first submitted within the window, newest first; later dates are kept too."""
+def in_window(papers: Iterable[Known], now: datetime, window_days: int) -> tuple[Known, ...]:
+    """Papers that arrived within the window, newest arrival first."""
     first_day = window_start(now, window_days)
-    return _newest_first(p for p in papers if p.published.date() >= first_day)
+    return newest_first(known for known in papers if known.arrived >= first_day)
 
 
-def _newest_first(papers: Iterable[Paper]) -> tuple[Paper, ...]:
-    return tuple(sorted(papers, key=lambda p: (p.published, p.arxiv_id), reverse=True))
+def newest_first(papers: Iterable[Known]) -> tuple[Known, ...]:
+    """Display order: newest arrival, then newest submission, then id for a stable tie-break."""
+    return tuple(
+        sorted(
+            papers,
+            key=lambda k: (k.arrived, k.paper.published, k.paper.arxiv_id),
+            reverse=True,
+        )
+    )

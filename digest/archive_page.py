@@ -1,0 +1,152 @@
+"""The text of a day's archive page: full records in front matter, a readable list below.
+
+A day that brought more papers than fit one page under the byte budget is split into parts, in
+the order the papers were recorded; each part links to the next and says which part it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import frontmatter
+import yaml
+
+from digest.markdown import authors_line, blocks, bullets, escape, heading, link
+from digest.records import Entry
+
+if TYPE_CHECKING:
+    from digest.archive import DayPage
+
+# Room for a part's heading, summary and links, beside its papers.
+_PART_OVERHEAD_BYTES = 2_000
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One paper on a day's page: whether it arrived or was revised that day, and its size."""
+
+    updated: bool
+    entry: Entry
+    size: int
+
+
+def render_parts(page: DayPage, order: Sequence[str], max_bytes: int) -> list[str]:
+    """The texts of the page's parts: one, unless the papers do not fit under `max_bytes`."""
+    slots = [_slot(False, entry) for entry in page.new]
+    slots += [_slot(True, entry) for entry in page.updated]
+    groups = _pack(slots, max_bytes - _PART_OVERHEAD_BYTES)
+    texts = [_text(page, group, order, i + 1, len(groups)) for i, group in enumerate(groups)]
+    for number, text in enumerate(texts, start=1):
+        if len(text.encode("utf-8")) > max_bytes:
+            log.warning(
+                "archive page %s part %d is %d bytes, over display.max_page_bytes: one paper's "
+                "record alone is that large",
+                page.day,
+                number,
+                len(text.encode("utf-8")),
+            )
+    return texts
+
+
+def _slot(updated: bool, entry: Entry) -> _Slot:
+    size = len(_dump([entry.to_record()]).encode("utf-8")) + len(_item(entry).encode("utf-8"))
+    return _Slot(updated, entry, size + 8)
+
+
+def _pack(slots: Sequence[_Slot], room: int) -> list[list[_Slot]]:
+    """Fill parts in order; a part is never empty, so a page always has at least one."""
+    groups: list[list[_Slot]] = [[]]
+    used = 0
+    for slot in slots:
+        if groups[-1] and used + slot.size > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(slot)
+        used += slot.size
+    return groups
+
+
+def _dump(value: Any) -> str:
+    # The C dumper: PyYAML's pure-Python one took seconds on a busy field's first run.
+    text: str = yaml.dump(
+        value, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    return text
+
+
+def _text(
+    page: DayPage, group: Sequence[_Slot], order: Sequence[str], number: int, total: int
+) -> str:
+    new = [slot.entry for slot in group if not slot.updated]
+    updated = [slot.entry for slot in group if slot.updated]
+    metadata: dict[str, object] = {
+        "date": page.day.isoformat(),
+        "last_run": page.last_run.isoformat(),
+        "query": page.query,
+        "part": number,
+        "parts": total,
+        "new": [entry.to_record() for entry in new],
+        "updated": [entry.to_record() for entry in updated],
+    }
+    post = frontmatter.Post(_body(page, new, updated, order, number, total), **metadata)
+    return (
+        frontmatter.dumps(
+            post,
+            Dumper=yaml.CSafeDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        )
+        + "\n"
+    )
+
+
+def _body(
+    page: DayPage,
+    new: Sequence[Entry],
+    updated: Sequence[Entry],
+    order: Sequence[str],
+    number: int,
+    total: int,
+) -> str:
+    title = f"arXiv digest: {page.day:%Y-%m-%d}"
+    if total > 1:
+        title += f" (part {number} of {total})"
+    summary = (
+        f"{len(page.new)} new and {len(page.updated)} updated papers on this day; "
+        f"last run {page.last_run:%Y-%m-%d %H:%M} UTC."
+    )
+    if total > 1:
+        summary += f" This part lists {len(new)} new and {len(updated)} updated."
+    sections = []
+    for name, entries in (("New papers", new), ("Updated papers", updated)):
+        if entries:
+            sections.append(blocks(heading(2, name), bullets(_ranked(entries, order))))
+    next_part = ""
+    if number < total:
+        next_name = f"{page.day:%Y-%m-%d}-{number + 1}.md"
+        next_part = f"Continued in {link(f'part {number + 1} of {total}', next_name)}."
+    return blocks(heading(1, title), summary, *sections, next_part)
+
+
+def _ranked(entries: Sequence[Entry], order: Sequence[str]) -> list[str]:
+    rank = {name: index for index, name in enumerate(order)}
+    ranked = sorted(
+        entries, key=lambda e: (rank.get(e.decision.category, len(rank)), e.decision.category)
+    )
+    return [_item(entry) for entry in ranked]
+
+
+def _item(entry: Entry) -> str:
+    paper = entry.paper
+    title = link(escape(paper.title) or paper.versioned_id, paper.abs_url)
+    authors = escape(authors_line(paper.authors)) or "(no authors listed)"
+    return (
+        f"{title}: {authors}; submitted {paper.published:%Y-%m-%d}; "
+        f"{escape(entry.decision.category)} ({escape(entry.decision.reason)})"
+    )

@@ -1,0 +1,130 @@
+"""Run the digest once from the command line: `python -m digest`, `arxiv-digest`, or
+scripts/update_digest.py.
+
+Exit codes: 0 done (changed or not), 1 the run failed and changed nothing, 2 a mistake in
+config.yml, the environment or the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from digest.errors import DigestError
+from digest.output import Output, setup_output
+
+if TYPE_CHECKING:
+    from digest.pipeline import RunReport
+
+# arXiv began in August 1991; the upper end keeps every date computation far from year 9999.
+EARLIEST_NOW = datetime(1991, 8, 1, tzinfo=UTC)
+LATEST_NOW = datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line, and an annotation in Actions, like every other error."""
+
+    def __init__(self, output: Output) -> None:
+        super().__init__(prog="arxiv-digest", description=__doc__)
+        self.output = output
+
+    def error(self, message: str) -> NoReturn:
+        self.output.fail(f"{message} (see --help)")
+        raise SystemExit(2)
+
+
+def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace:
+    parser = _Parser(output)
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("config.yml"),
+        help="settings file; README and archive paths are relative to its folder",
+    )
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        help="run as of this ISO-8601 time (UTC if no zone is given), "
+        f"between {EARLIEST_NOW:%Y-%m-%d} and {LATEST_NOW:%Y-%m-%d}",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
+    return parser.parse_args(argv)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r}") from None
+    try:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        moment = LATEST_NOW.replace(year=9999) if moment.year > 1 else EARLIEST_NOW.replace(year=1)
+    if not EARLIEST_NOW <= moment <= LATEST_NOW:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside {EARLIEST_NOW:%Y-%m-%d} to {LATEST_NOW:%Y-%m-%d}"
+        )
+    return moment
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    env = dict(os.environ)
+    output = setup_output(env)
+    args = parse_args(argv, output)
+    return _run(args, env, output)
+
+
+def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
+    # Imported here so that --help and usage errors answer without loading the pipeline.
+    from digest.pipeline import RunOptions, run_digest  # noqa: PLC0415
+
+    options = RunOptions(args.config, args.now or datetime.now(UTC), args.dry_run)
+    try:
+        report = run_digest(options, env)
+    except DigestError as error:
+        output.fail(str(error))
+        return error.exit_code
+    except OSError as error:
+        output.fail(f"cannot read or write the digest's files: {error}; nothing was changed")
+        return 1
+    except Exception as error:
+        if env.get("DIGEST_DEBUG"):
+            raise
+        output.fail(
+            f"unexpected failure ({type(error).__name__}: {error}); nothing was changed; "
+            "rerun with DIGEST_DEBUG=1 for the traceback and report it"
+        )
+        return 1
+    output.finish(summary_lines(report))
+    return 0
+
+
+def summary_lines(report: RunReport) -> list[str]:
+    """The run's summary: what was asked, what arrived, what the README lists."""
+    changes = report.changes
+    counts = Counter(entry.decision.category for entry in changes.shown)
+    asked = "a weekly late-paper sweep and updates" if report.plan.sweep else "updates"
+    if report.plan.revised_since is None:
+        asked = "the whole window"
+    lines = [
+        f"asked arXiv for {asked} ({report.requests} requests); {report.fetched} papers fetched",
+        f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "
+        f"{changes.dropped}; the README lists {len(changes.shown)}",
+    ]
+    lines += [
+        f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]
+    ]
+    lines.append(report.outcome)
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Markdown building blocks shared by every page the bot writes, and escaping of arXiv's text.
+
+arXiv's text is untrusted: every title, name and abstract is escaped so it can neither change
+the page's structure nor forge the README's block markers, and TeX shows as written.
+The blocks come from mdutils' tools (Header, TextUtils, MDList): its document object rebuilds
+the whole text on every addition, which took seconds for a busy field's page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from mdutils.tools.Header import Header, HeaderStyle
+from mdutils.tools.MDList import MDList
+from mdutils.tools.TextUtils import TextUtils
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
+_BLOCK_OPENER = re.compile(r"^(\d+)([.)])|^([-+#=])")
+
+
+def escape(text: str, limit: int | None = None) -> str:
+    """Inline Markdown that shows `text` as written: marks that could open emphasis, code,
+    links, HTML, entities, math or strike-through are backslash-escaped, and so is a start
+    that could open a list or heading. Whitespace is collapsed; overlong text is cut."""
+    text = " ".join(text.split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_OPENER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+
+
+def heading(level: int, text: str) -> str:
+    return str(Header(level=level, title=text, style=HeaderStyle.ATX)).strip()
+
+
+def link(text: str, url: str) -> str:
+    return str(TextUtils.text_external_link(text, url))
+
+
+def bold(text: str) -> str:
+    return str(TextUtils.bold(text))
+
+
+def italics(text: str) -> str:
+    return str(TextUtils.italics(text))
+
+
+def bullets(items: Sequence[str]) -> str:
+    return str(MDList(list(items)).get_md()).rstrip("\n")
+
+
+def blocks(*parts: str) -> str:
+    """Markdown blocks separated by one blank line; empty parts are left out."""
+    return "\n\n".join(part for part in parts if part)
+
+
+def authors_line(authors: Sequence[str]) -> str:
+    shown = ", ".join(authors[:3])
+    return f"{shown} et al." if len(authors) > 3 else shown
+
+
+def github_anchor(text: str, seen: dict[str, int]) -> str:
+    """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens,
+    numbered when repeated."""
+    kept = "".join(
+        char for char in text.lower() if char in " -_" or unicodedata.category(char)[0] in "LN"
+    )
+    slug = kept.replace(" ", "-")
+    count = seen.get(slug, 0)
+    seen[slug] = count + 1
+    return slug if count == 0 else f"{slug}-{count}"

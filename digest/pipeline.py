@@ -1,0 +1,133 @@
+"""One run of the digest, stage by stage: config → plan → fetch → merge → categorize → changes
+→ publish. Each step is one call to the module that owns it; the CLI (digest/cli.py) only turns
+the outcome and the errors into words and exit codes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from digest.archive import load_archive, read_history
+from digest.categorize import build_rules, categorize
+from digest.changes import Changes, plan_changes
+from digest.config import Config, ConfigError, load_config
+from digest.fetch import endpoint_from_env, fetch_papers
+from digest.github_target import target_from_env
+from digest.message import News, commit_message
+from digest.paths import Layout
+from digest.plan import FetchPlan, loaded_since, plan_fetch
+from digest.publish import publish
+from digest.publish_local import remove_leftovers
+from digest.readme import BOM, ReadmeError
+from digest.records import Entry, Known
+from digest.window import Horizon, in_window, merge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    config_path: Path
+    now: datetime
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What the run did, for the summary."""
+
+    config: Config
+    plan: FetchPlan
+    fetched: int
+    requests: int
+    changes: Changes
+    outcome: str
+
+
+def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
+    """Run every stage once, in order; raise the stage's own error when one fails."""
+    config = load_config(options.config_path)
+    target = target_from_env(env)
+    layout = _layout(options.config_path, config, env, github=target is not None)
+    history = read_history(layout, options.now.date())
+    plan = plan_fetch(options.now, history, config)
+    archive = load_archive(layout, loaded_since(plan, options.now, config.window_days), options.now.date())
+    fetched = fetch_papers(
+        config.query,
+        plan,
+        config.arxiv,
+        endpoint=endpoint_from_env(env),
+        expect_papers=plan.expects_papers(archive.papers),
+        first_run=history.last_run is None,
+    )
+    horizon = Horizon(archive.since, history.started, first_run=history.last_run is None)
+    merged = merge(archive.papers, fetched.papers, today=options.now.date(), horizon=horizon)
+    window = in_window(merged.papers.values(), options.now, config.window_days)
+    entries = _categorized(config, (*window, *merged.new, *merged.updated))
+    changes = plan_changes(
+        config,
+        layout,
+        now=options.now,
+        window=[entries[k.paper.arxiv_id] for k in window],
+        new=[entries[k.paper.arxiv_id] for k in merged.new],
+        updated=[entries[k.paper.arxiv_id] for k in merged.updated],
+        readme_text=_readme_text(layout),
+        pages=archive.pages,
+    )
+    message = commit_message(
+        options.now.date(),
+        News.of(changes.new, changes.updated, changes.shown, changes.dropped),
+        config.category_order,
+    )
+    if target is None and not options.dry_run:
+        _tidy(layout)
+    outcome = publish(changes, message, layout, target, dry_run=options.dry_run)
+    return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, outcome)
+
+
+def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github: bool) -> Layout:
+    """Paths relative to the config's folder; in GitHub mode that folder's place in the checkout."""
+    workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
+    try:
+        return Layout.of(config_path, config.readme_path, config.archive_dir, workspace)
+    except ValueError:
+        if github:
+            raise ConfigError(
+                f"{config_path}: the config file must lie inside the repository checkout "
+                f"({workspace}) so its README and archive can be committed; pass a --config "
+                "inside it"
+            ) from None
+        return Layout.of(config_path, config.readme_path, config.archive_dir, config_path.parent)
+
+
+def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
+    """Each paper categorized once, by the current config."""
+    rules = build_rules(config)
+    return {
+        known.paper.arxiv_id: Entry(known.paper, known.arrived, categorize(known.paper, rules))
+        for known in papers
+    }
+
+
+def _readme_text(layout: Layout) -> str:
+    path = layout.disk_path(layout.readme)
+    if not path.exists():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8").removeprefix(BOM)
+    except UnicodeDecodeError:
+        raise ReadmeError(
+            f"{layout.readme} is not UTF-8 text: save it as UTF-8 (nothing was changed)"
+        ) from None
+
+
+def _tidy(layout: Layout) -> None:
+    """Remove files an interrupted local run left half-staged."""
+    archive = layout.disk_path(layout.archive)
+    years = [p for p in archive.iterdir() if p.is_dir()] if archive.is_dir() else []
+    for path in remove_leftovers([layout.disk_path(layout.readme).parent, *years]):
+        log.info("removed %s, left by an interrupted run", path)

@@ -1,0 +1,58 @@
+"""Publish a run's changes: write them into the working tree, or commit them through GitHub.
+
+Either every file changes or none does. PyGithub is imported only when a run publishes to
+GitHub: a local run does not pay for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from digest.changes import Changes
+from digest.paths import Layout
+from digest.publish_local import write_files
+from digest.readme import replace_block
+
+if TYPE_CHECKING:
+    from digest.github_target import GithubTarget
+
+
+def publish(
+    changes: Changes,
+    message: str,
+    layout: Layout,
+    target: GithubTarget | None,
+    *,
+    dry_run: bool,
+) -> str:
+    """Write or commit every changed file at once; say what happened in one line."""
+    if not changes.files:
+        return "no news: nothing was changed"
+    names = ", ".join(layout.repo_path(path) for path in changes.files)
+    if dry_run:
+        return f"dry run: would write {names}"
+    if target is None:
+        write_files(layout.root, changes.files)
+        return f"wrote {names}"
+    sha = _commit(changes, message, layout, target)
+    if sha is None:
+        return f"{target.repository} already holds this digest: no commit"
+    return f"committed {sha[:12]} to {target.repository}: {names}"
+
+
+def _commit(changes: Changes, message: str, layout: Layout, target: GithubTarget) -> str | None:
+    """One commit through the Git Data API; a README edited on the branch during the run gets
+    the new block on top of that edit instead of being overwritten."""
+    from digest.publish_github import publish_commit  # noqa: PLC0415 - only GitHub runs need it
+
+    files = {layout.repo_path(path): text for path, text in changes.files.items()}
+    read = {layout.repo_path(path): _text_or_none(layout.disk_path(path)) for path in changes.files}
+    block = changes.readme_block
+    readme = layout.repo_path(layout.readme)
+    rebase = {readme: lambda text: replace_block(text or "", block, readme)} if block else {}
+    return publish_commit(target, files, message, base=read, rebase=rebase)
+
+
+def _text_or_none(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None

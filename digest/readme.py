@@ -1,0 +1,68 @@
+"""Find and replace the generated block in a README without touching the hand-written rest.
+
+The markers are recognised however a human or an editor spaced them: leading or trailing spaces
+and tabs, CRLF line ends, and a UTF-8 byte-order mark before the first line. There is never more
+than one generated block: a README whose block cannot be found unambiguously is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from digest.errors import DigestError
+
+BLOCK_START = "<!-- digest:start -->"
+BLOCK_END = "<!-- digest:end -->"
+BOM = "\ufeff"
+
+_STAMP = re.compile(r"List last changed: (\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)")
+_ABS_LINK = re.compile(r"\]\(https://arxiv\.org/abs/(?P<id>[^)\s]+?)v(?P<version>\d+)\)")
+
+
+class ReadmeError(DigestError):
+    """The README's generated block cannot be found unambiguously, or the file is unreadable."""
+
+
+def split_readme(text: str, name: str = "README") -> tuple[str, str, str]:
+    """(before, block, after) of a README; a README without markers gets the block on top."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _is_marker(line, BLOCK_START, i)]
+    ends = [i for i, line in enumerate(lines) if _is_marker(line, BLOCK_END, i)]
+    if not starts and not ends and BLOCK_START not in text and BLOCK_END not in text:
+        return "", "", text
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+        raise ReadmeError(
+            f"{name} must hold exactly one '{BLOCK_START}' line followed by one '{BLOCK_END}' "
+            "line, each alone on its line; restore them around the generated part (nothing "
+            "was changed)"
+        )
+    before = "".join(lines[: starts[0]]).removeprefix(BOM)
+    block = "".join(lines[starts[0] : ends[0] + 1]).removeprefix(BOM).rstrip("\r\n")
+    after = "".join(lines[ends[0] + 1 :])
+    return before, block, after
+
+
+def _is_marker(line: str, marker: str, index: int) -> bool:
+    if index == 0:
+        line = line.removeprefix(BOM)
+    return line.strip(" \t\r\n") == marker
+
+
+def replace_block(text: str, block: str, name: str = "README") -> str:
+    """The README with `block` in place of the old one (or on top when it had none)."""
+    before, _, after = split_readme(text, name)
+    after = after if after.startswith(("\n", "\r\n")) or not after else "\n" + after
+    return f"{before}{block}\n{after}"
+
+
+def previous_stamp(block: str) -> datetime | None:
+    """When the block now on the page says its list last changed."""
+    match = _STAMP.search(block)
+    if match is None:
+        return None
+    return datetime.strptime(match[1] + " +0000", "%Y-%m-%d %H:%M UTC %z")
+
+
+def listed_ids(block: str) -> frozenset[str]:
+    """The arXiv ids (without version) the block now on the page links to."""
+    return frozenset(match["id"] for match in _ABS_LINK.finditer(block))
