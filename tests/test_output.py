@@ -268,3 +268,19 @@ output.finish([])
     status, err = run(code, summary, ">/dev/null")
     assert status == 0
     assert err == "warning: Retrying after connection broken\n"
+
+
+def test_output_loads_without_the_network_libraries() -> None:
+    """Start-up stays fast: errors can be said before PyGithub, requests or arxiv are loaded."""
+    code = (
+        "import sys, digest.output; print(sorted({'github', 'requests', 'arxiv'} & {*sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == "[]\n"
