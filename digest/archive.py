@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import frontmatter
 import yaml
@@ -27,6 +27,8 @@ from digest.errors import DigestError
 
 _PAGE_NAME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<part>[1-9]\d*))?\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
+
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +160,10 @@ def _front_matter(path: Path) -> Mapping[str, Any]:
         ) from None
 
 
-def _checked[T](path: Path, parse: Any) -> T:
+def _checked(path: Path, parse: Callable[[], _T]) -> _T:
     """Run `parse`, turning any malformed value into an ArchiveError naming the file."""
     try:
-        result: T = parse()
+        result = parse()
     except (KeyError, TypeError, ValueError, AttributeError, RecordError) as error:
         raise ArchiveError(
             f"{path}: damaged page ({_first_line(error)}); restore it from git history"

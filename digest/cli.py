@@ -90,21 +90,25 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     try:
         report = run_digest(options, env)
     except DigestError as error:
-        output.fail(str(error))
-        return error.exit_code
+        return _failed(output, str(error), error.exit_code)
     except OSError as error:
-        output.fail(f"cannot read or write the digest's files: {error}; nothing was changed")
-        return 1
+        return _failed(output, f"cannot read or write the digest's files: {error}", 1)
     except Exception as error:
         if env.get("DIGEST_DEBUG"):
             raise
-        output.fail(
+        message = (
             f"unexpected failure ({type(error).__name__}: {error}); nothing was changed; "
             "rerun with DIGEST_DEBUG=1 for the traceback and report it"
         )
-        return 1
+        return _failed(output, message, 1)
     output.finish(summary_lines(report))
     return 0
+
+
+def _failed(output: Output, message: str, code: int) -> int:
+    output.fail(message)
+    output.finish([])
+    return code
 
 
 def summary_lines(report: RunReport) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from digest.records import Decision, Entry, Paper
 
@@ -32,5 +32,9 @@ def make_paper(
     )
 
 
-def make_entry(paper: Paper, category: str = "🧠 Algorithms & Theory") -> Entry:
-    return Entry(paper=paper, decision=Decision(category=category, reason="test"))
+def make_entry(
+    paper: Paper, category: str = "🧠 Algorithms & Theory", arrived: date | None = None
+) -> Entry:
+    """An entry that arrived on its submission day unless told otherwise."""
+    day = arrived if arrived is not None else paper.published.date()
+    return Entry(paper=paper, arrived=day, decision=Decision(category=category, reason="test"))

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import frontmatter
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.archive import (
     ArchiveError,
     DayPage,
     add_to_page,
     load_archive,
-    page_path,
-    read_last_run,
+    page_files,
+    read_history,
     read_page,
-    render_page,
 )
+from digest.paths import Layout
 from digest.publish_local import write_files
+from digest.records import Paper
 from tests.factories import make_entry, make_paper
 from tests.markdown_html import rendered_tree
 
 ORDER = ["🛠 Hardware & Materials", "🧠 Algorithms & Theory"]
+BUDGET = 450_000
+
+
+def _layout(root: Path) -> Layout:
+    return Layout(root, "", "README.md", "archive")
 
 
 def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ...] = ()) -> DayPage:
@@ -37,8 +46,10 @@ def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ..
     )
 
 
-def _save(root: Path, page: DayPage) -> None:
-    write_files(root, {page_path("archive", page.day): render_page(page, ORDER)})
+def _save(root: Path, page: DayPage, budget: int = BUDGET) -> dict[str, str]:
+    files = page_files(page, _layout(root), ORDER, budget)
+    write_files(root, files)
+    return files
 
 
 def test_page_round_trips_every_field(tmp_path: Path) -> None:
@@ -88,22 +99,26 @@ def test_load_keeps_the_newest_version_and_skips_old_pages(tmp_path: Path) -> No
         tmp_path,
         _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"], (("2601.00009", 2),)),
     )
-    state = load_archive(tmp_path / "archive", since=date(2026, 1, 20))
+    state = load_archive(_layout(tmp_path), since=date(2026, 1, 20), until=date(2026, 2, 14))
     assert set(state.papers) == {"2601.00009", "2602.00001"}
-    assert state.papers["2601.00009"].version == 2
-    assert read_last_run(tmp_path / "archive") == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert state.papers["2601.00009"].paper.version == 2
+    assert state.papers["2601.00009"].arrived == date(2026, 2, 1), "revisions keep the arrival"
+    history = read_history(_layout(tmp_path), date(2026, 2, 14))
+    assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert history.started == date(2025, 12, 30)
 
 
 def test_old_damaged_pages_are_not_even_read(tmp_path: Path) -> None:
     (tmp_path / "archive/2024").mkdir(parents=True)
     (tmp_path / "archive/2024/2024-01-01.md").write_text("---\n: broken\n", encoding="utf-8")
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
-    assert set(load_archive(tmp_path / "archive", since=date(2026, 1, 1)).papers) == {"2602.00001"}
+    state = load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
+    assert set(state.papers) == {"2602.00001"}
 
 
 def test_empty_archive(tmp_path: Path) -> None:
-    assert read_last_run(tmp_path / "archive") is None
-    assert load_archive(tmp_path / "archive", since=date(2026, 1, 1)).papers == {}
+    assert read_history(_layout(tmp_path), date(2026, 2, 14)).last_run is None
+    assert load_archive(_layout(tmp_path), date(2026, 1, 1), date(2026, 2, 14)).papers == {}
 
 
 @pytest.mark.parametrize(
@@ -123,7 +138,7 @@ def test_a_damaged_page_stops_the_run_naming_the_file(tmp_path: Path, text: str)
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ArchiveError) as caught:
-        load_archive(tmp_path / "archive", since=date(2026, 1, 1))
+        load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
     assert str(path) in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -134,3 +149,86 @@ def test_a_second_run_on_the_same_day_adds_to_the_page() -> None:
     combined = add_to_page(morning, evening)
     assert [e.paper.arxiv_id for e in combined.new] == ["2602.00001", "2602.00002"]
     assert combined.last_run == evening.last_run
+
+
+def _line(text: str) -> str:
+    """What the fetch makes of arXiv's text (digest.fetch.clean_text), here without importing
+    the HTTP stack: one line, control characters gone. Empty text stays empty."""
+    from digest.fetch import clean_text
+
+    return clean_text(text)
+
+
+_texts = st.text(max_size=60).map(_line)
+_moments = st.datetimes(
+    min_value=datetime(1991, 8, 1), max_value=datetime(2999, 1, 1), timezones=st.just(UTC)
+).map(lambda moment: moment.replace(microsecond=0))
+
+
+@st.composite
+def fetched_papers(draw: st.DrawFn) -> Paper:
+    """Any paper the fetch can produce: blank titles, abstracts and author lists included."""
+    published = draw(_moments)
+    optional = st.none() | _texts.filter(bool)
+    return Paper(
+        arxiv_id=draw(st.from_regex(r"\A(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})\Z")),
+        version=draw(st.integers(1, 99)),
+        title=draw(_texts),
+        authors=tuple(draw(st.lists(_texts, max_size=4))),
+        published=published,
+        updated=published + draw(st.timedeltas(timedelta(0), timedelta(days=999))),
+        primary_category=draw(_texts),
+        categories=tuple(draw(st.lists(_texts, max_size=3))),
+        abstract=draw(_texts),
+        comment=draw(optional),
+        journal_ref=draw(optional),
+        doi=draw(optional),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(fetched_papers(), min_size=1, max_size=4))
+def test_whatever_the_fetch_accepts_the_archive_reads_back(
+    tmp_path_factory: pytest.TempPathFactory, papers: list[Paper]
+) -> None:
+    root = tmp_path_factory.mktemp("archive")
+    day = date(2026, 2, 5)
+    entries = tuple(make_entry(paper, arrived=day) for paper in papers)
+    _save(root, DayPage(day, datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ()))
+    loaded = load_archive(_layout(root), since=date(1990, 1, 1), until=day)
+    assert loaded.pages[day].new == entries
+
+
+def test_a_busy_day_is_split_into_parts_that_each_fit_and_load_back_whole(tmp_path: Path) -> None:
+    abstract = "A long abstract about agents and reasoning. " * 40
+    entries = tuple(
+        make_entry(make_paper(f"2602.{n:05d}", abstract=abstract), arrived=date(2026, 2, 5))
+        for n in range(400)
+    )
+    page = DayPage(date(2026, 2, 5), datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ())
+    files = _save(tmp_path, page, budget=200_000)
+    assert len(files) > 3
+    assert all(len(text.encode("utf-8")) <= 200_000 for text in files.values())
+    assert sorted(files)[:2] == ["archive/2026/2026-02-05-2.md", "archive/2026/2026-02-05-3.md"]
+    loaded = load_archive(_layout(tmp_path), since=date(2026, 2, 1), until=date(2026, 2, 14))
+    assert loaded.pages[date(2026, 2, 5)].new == entries
+    first = rendered_tree(frontmatter.loads(files["archive/2026/2026-02-05.md"]).content)
+    assert any(a.attrs["href"] == "2026-02-05-2.md" for a in first.find_all("a"))
+
+
+def test_a_page_dated_after_the_run_is_not_taken_as_the_last_run(tmp_path: Path) -> None:
+    _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
+    _save(tmp_path, _page("2027-02-05", "2027-02-05T05:00:00+00:00", ["2702.00001"]))
+    history = read_history(_layout(tmp_path), date(2026, 2, 14))
+    assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert history.ignored == (str(tmp_path / "archive/2027/2027-02-05.md"),)
+    state = load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
+    assert set(state.papers) == {"2602.00001"}
+
+
+def test_a_page_with_an_impossible_date_stops_the_run_naming_the_file(tmp_path: Path) -> None:
+    _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
+    bad = tmp_path / "archive/2026/2026-02-29.md"
+    bad.write_text("---\ndate: 2026-02-29\n---\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match=re.escape(str(bad))):
+        read_history(_layout(tmp_path), date(2026, 3, 14))

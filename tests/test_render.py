@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digest.config import AbstractDisplay, DisplaySettings
 from digest.fetch import clean_text
-from digest.records import Entry
-from digest.render import (
+from digest.markdown import escape, github_anchor
+from digest.readme import (
     BLOCK_END,
     BLOCK_START,
-    escape,
-    github_anchor,
     listed_ids,
     previous_stamp,
-    render_block,
     replace_block,
-    sections_of,
     split_readme,
 )
+from digest.records import Entry
+from digest.render import BlockSpec, render_block
 from tests.factories import make_entry, make_paper
 from tests.markdown_html import Node, rendered_tree
 
@@ -47,14 +46,24 @@ HOSTILE = [
 ]
 
 
-def _block(entries: list[Entry]) -> str:
-    return render_block(
+def _spec(entries: list[Entry], **display: object) -> BlockSpec:
+    return BlockSpec(
         title="🧠 Open Neuromorphic - Daily ArXiv",
         description="Papers are automatically categorized by topic and sorted by date.",
-        sections=sections_of(entries, ORDER),
         window_days=14,
-        changed_at=CHANGED,
+        order=ORDER,
+        display=DisplaySettings.model_validate({"full_days": 14} | display),
+        day_links={e.arrived: f"archive/{e.arrived:%Y}/{e.arrived}.md" for e in entries},
     )
+
+
+def _newest_first(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.arrived, e.paper.published), reverse=True)
+
+
+def _block(entries: list[Entry], **display: object) -> str:
+    ordered = _newest_first(entries)
+    return render_block(_spec(ordered, **display), ordered).stamped(CHANGED)
 
 
 def _hostile_entries(texts: list[str]) -> list[Entry]:
@@ -132,10 +141,10 @@ def test_block_matches_the_known_look() -> None:
     ]
     text = tree.text()
     assert "List last changed: 2026-02-05 08:41 UTC" in text
-    assert "Newest paper submitted: 2026-02-02" in text
-    assert "3 papers from the last 14 days" in text
+    assert "Newest arrival: 2026-02-02" in text
+    assert "3 papers added in the last 14 days" in text
     assert "A One, B Two, C Three et al." in text
-    assert "v2 of 2026-02-03" in text
+    assert "v2, revised 2026-02-03" in text
     contents = [a for a in tree.find_all("a") if str(a.attrs["href"]).startswith("#")]
     assert [(a.text(), a.attrs["href"]) for a in contents] == [
         (f"{ORDER[0]} (2)", "#-hardware--materials"),
@@ -145,7 +154,7 @@ def test_block_matches_the_known_look() -> None:
 
 def test_an_empty_window_says_so() -> None:
     tree = rendered_tree(_block([]))
-    assert "No papers were submitted in the last 14 days." in tree.text()
+    assert "No papers were added in the last 14 days." in tree.text()
     assert tree.find_all("h2") == []
 
 
@@ -173,3 +182,71 @@ def test_github_anchor_numbers_repeated_headings() -> None:
     seen: dict[str, int] = {}
     assert github_anchor("Results & Notes", seen) == "results--notes"
     assert github_anchor("Results & Notes", seen) == "results--notes-1"
+
+
+def _busy_entries(days: int, per_day: int) -> list[Entry]:
+    """`per_day` papers arriving on each of `days` days, with realistic abstract lengths."""
+    entries = []
+    for day in range(days):
+        arrived = date(2026, 2, 14) - timedelta(days=day)
+        for n in range(per_day):
+            paper = make_paper(
+                f"26{day:02d}.{n:05d}",
+                title=f"Agents that reason about tools, study {day}-{n}",
+                authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"),
+                abstract="We study language agents that plan, call tools and reflect. " * 25,
+                published=f"{arrived - timedelta(days=1)}T10:00:00+00:00",
+            )
+            entries.append(make_entry(paper, ORDER[n % 4], arrived=arrived))
+    return entries
+
+
+def test_a_busy_window_fits_the_byte_budget_and_says_where_every_paper_is() -> None:
+    entries = _newest_first(_busy_entries(days=15, per_day=300))
+    block = render_block(_spec(entries, full_days=1), entries)
+    text = block.stamped(CHANGED)
+    assert len(text.encode("utf-8")) <= 450_000
+    tree = rendered_tree(text)
+    full_ids = {str(h.find_all("a")[0].attrs["href"]) for h in tree.find_all("h3")}
+    brief_ids = {str(li.find_all("a")[0].attrs["href"]) for li in tree.find_all("li")}
+    elsewhere = [e for e in entries if e.paper.abs_url not in full_ids | brief_ids]
+    assert full_ids and brief_ids and elsewhere
+    assert {e.arrived for e in entries if e.paper.abs_url in full_ids} == {date(2026, 2, 14)}
+    newest_elsewhere = max(e.arrived for e in elsewhere)
+    assert all(e.arrived >= newest_elsewhere for e in entries if e.paper.abs_url in brief_ids)
+    said = tree.text()
+    assert f"{len(full_ids)} newest in full, {len(brief_ids)} older in one line each" in said
+    assert f"the {len(elsewhere)} earliest arrivals are listed" in said
+    day_links = {a.text(): a.attrs["href"] for a in tree.find_all("a")}
+    for day in {e.arrived for e in elsewhere}:
+        count = sum(1 for e in entries if e.arrived == day)
+        assert day_links[f"{day} ({count})"] == f"archive/{day:%Y}/{day}.md"
+
+
+def test_a_small_window_is_shown_whole_in_full() -> None:
+    entries = _busy_entries(days=14, per_day=6)
+    tree = rendered_tree(_block(entries))
+    assert len(tree.find_all("h3")) == len(entries)
+    assert tree.find_all("li") == []
+    assert "newest in full" not in tree.text()
+
+
+def test_abstracts_can_be_folded_or_left_out() -> None:
+    entries = [
+        make_entry(make_paper(f"2602.0000{n}", abstract=text), ORDER[0])
+        for n, text in enumerate(["Folded abstract text", "Another </details> text"])
+    ]
+    folded = _block(entries, abstracts=AbstractDisplay.FOLDED)
+    tree = rendered_tree(folded)
+    assert len(tree.find_all("details")) == 2
+    assert "Another </details> text" in tree.text()
+    hidden = rendered_tree(_block(entries, abstracts=AbstractDisplay.NONE))
+    assert "Folded abstract text" not in hidden.text()
+    assert hidden.find_all("blockquote") == [] and len(hidden.find_all("h3")) == 2
+
+
+def test_the_block_is_the_same_however_often_it_is_rendered() -> None:
+    entries = _newest_first(_busy_entries(days=15, per_day=200))
+    first = render_block(_spec(entries, full_days=2), entries)
+    assert render_block(_spec(entries, full_days=2), entries) == first
+    assert previous_stamp(first.stamped(CHANGED)) == CHANGED
