@@ -583,6 +583,25 @@ def test_token_with_a_newline_is_refused(target: GithubTarget, fake: FakeGitHub)
     assert fake.requests == []
 
 
+@pytest.mark.parametrize("token", ["ghp_SECRETpart€SECRETtail", "ghp_SECRETpart\u200bSECRET"])
+def test_token_http_cannot_carry_is_refused_without_showing_it(
+    target: GithubTarget,
+    fake: FakeGitHub,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    token: str,
+) -> None:
+    odd = GithubTarget(target.api_url, target.repository, "main", token)
+    with pytest.raises(GithubSettingsError) as caught:
+        publish(odd, new_files())
+    text = str(caught.value)
+    assert caught.value.setting == "GITHUB_TOKEN"
+    assert "GITHUB_TOKEN must be printable ASCII" in text
+    assert "\n" not in text
+    assert "SECRET" not in text + caplog.text + "".join(capfd.readouterr())
+    assert fake.requests == []
+
+
 # --- the fake answers like GitHub ---------------------------------------------------------------
 
 
