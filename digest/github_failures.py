@@ -74,7 +74,7 @@ def from_github(scene: Scene, exc: GithubException) -> GithubApiError:
         return GithubPermissionError(scene, status, text)
     if status == 404:
         return GithubNotFoundError(scene, status, text)
-    if status == 409 and "empty" in lowered:
+    if status == 409 and "empty" in lowered:  # GitHub: 409 "Git Repository is empty."
         return EmptyRepositoryError(scene, status, text)
     if status >= 500:
         return GithubServerError(scene, status, text)
@@ -120,4 +120,5 @@ def _reset_time(exc: GithubException) -> datetime | None:
 
 
 def _headers(exc: GithubException) -> dict[str, str]:
+    """The answer's headers by lower-case name (PyGithub passes them as the server cased them)."""
     return {str(key).lower(): str(value) for key, value in (exc.headers or {}).items()}

@@ -52,6 +52,7 @@ Rebase = Callable[[str | None], str]
 
 log = logging.getLogger(__name__)
 
+# we write text, so a symlink (120000) or submodule (160000) at a published path becomes a file
 _KEPT_MODES = ("100644", "100755")
 
 
@@ -121,15 +122,14 @@ def _check_paths(files: Mapping[str, str]) -> None:
 
 def _start(target: GithubTarget, repo: Repository, retries: int) -> _Run:
     """Settle the branch (the configured one, else the repository's default) before any write."""
-    scene = Scene(target.repository, target.branch or "", target.api_url, retries, "", target.token)
-    run = _Run(repo, scene, TreeReader(repo, scene.branch))
-    if target.branch:
-        return run
-    with explained(run.at("reading the repository's default branch")):
-        try:
-            branch = repo.default_branch  # lazy client: this sends GET /repos/o/r
-        except UnknownObjectException:
-            raise RepositoryNotFoundError(run.at("reading the repository"), 404) from None
+    scene = Scene(target.repository, "", target.api_url, retries, secret=target.token)
+    branch = target.branch
+    if not branch:
+        with explained(scene.at("reading the repository's default branch")):
+            try:
+                branch = repo.default_branch  # lazy client: this sends GET /repos/o/r
+            except UnknownObjectException:
+                raise RepositoryNotFoundError(scene.at("reading the repository"), 404) from None
     return _Run(repo, replace(scene, branch=branch), TreeReader(repo, branch))
 
 
