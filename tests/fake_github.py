@@ -332,7 +332,10 @@ class FakeGitHub:
         self.repository = repository
         self.default_branch = default_branch
         self.prefix = prefix.rstrip("/")
-        self.truncate_trees = False
+        # GitHub cuts large tree listings short with "truncated": true, in an order it does not
+        # document; here the files directly in the listed folder are what goes missing
+        self.truncate_trees = False  # recursive listings
+        self.truncate_folders: set[str] = set()  # trees (by sha) whose own listing is cut short
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
         self.before_request: Callable[[RecordedRequest], None] | None = None
@@ -483,6 +486,7 @@ class FakeGitHub:
     # JSON shapes ------------------------------------------------------------------------------
 
     def _url(self, tail: str) -> str:
+        # absolute, like GitHub's: PyGithub 2.10 asserts they share base_url's host, port, prefix
         return f"{self.base_url}{self.repo_path}{tail}"
 
     def _repository_json(self) -> dict[str, Any]:
@@ -549,11 +553,13 @@ class FakeGitHub:
                 entry["size"] = int(size)
             entry["url"] = self._url(f"/git/{kind}s/{object_sha}")
             entries.append(entry)
-        truncated = self.truncate_trees and recursive
+        truncated = self.truncate_trees if recursive else sha in self.truncate_folders
+        if truncated:
+            entries = [e for e in entries if "/" in e["path"] or e["type"] != "blob"]
         return {
             "sha": sha,
             "url": self._url(f"/git/trees/{sha}"),
-            "tree": [] if truncated else entries,
+            "tree": entries,
             "truncated": truncated,
         }
 

@@ -9,20 +9,39 @@ import logging
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
 
+from digest.github_errors import (
+    BranchKeptMovingError,
+    BranchNotFoundError,
+    ChangedSinceReadError,
+    EmptyRepositoryError,
+    GithubApiError,
+    GithubAuthError,
+    GithubNetworkError,
+    GithubPermissionError,
+    GithubRateLimitError,
+    GithubServerError,
+    GithubSettingsError,
+    InvalidPathError,
+    ProtectedBranchError,
+    PublishError,
+    RepositoryNotFoundError,
+    TruncatedListingError,
+)
 from digest.publish_github import (
     DEFAULT_API_URL,
     GithubTarget,
-    PublishError,
     git_blob_sha,
     publish_commit,
     target_from_env,
 )
+from digest.render import BLOCK_END, BLOCK_START, replace_block
 from tests.fake_github import (
     BOT_EMAIL,
     BOT_NAME,
@@ -42,6 +61,7 @@ INITIAL = {
     "config.yml": "field: cs.LG\n",
 }
 MESSAGE = "Update digest for 2024-05-02"
+E = TypeVar("E", bound=PublishError)
 FAST: dict[str, Any] = {
     "throttle": False,
     "retries": 2,
@@ -95,17 +115,18 @@ def expect_failure(
     target: GithubTarget,
     fake: FakeGitHub,
     caplog: pytest.LogCaptureFixture,
-    kind: str,
+    kind: type[E],
     *phrases: str,
     **overrides: Any,
-) -> PublishError:
-    """Publishing fails with `kind`, says `phrases`, leaves the branch alone, never leaks."""
+) -> E:
+    """Publishing fails as exactly `kind`, says `phrases`, leaves the branch alone, never leaks."""
     before = fake.head()
     with pytest.raises(PublishError) as caught:
         publish(target, new_files(), **overrides)
     error = caught.value
     text = str(error)
-    assert error.kind == kind, text
+    assert type(error) is kind, f"{type(error).__name__}: {text}"
+    assert isinstance(error, kind)  # for the type checker
     for phrase in phrases:
         assert phrase in text
     assert "\n" not in text
@@ -159,17 +180,15 @@ def test_nothing_changed_makes_no_commit(target: GithubTarget, fake: FakeGitHub)
     assert fake.requests_to("PATCH") == []
 
 
-def test_unknown_tree_listing_still_makes_no_empty_commit(
+def test_truncated_listing_still_makes_no_empty_commit(
     target: GithubTarget, fake: FakeGitHub
 ) -> None:
-    fake.truncate_trees = True  # GitHub truncates listings of huge trees
+    fake.truncate_trees = True  # GitHub truncates recursive listings of huge trees
     before = fake.head()
 
     assert publish(target, dict(INITIAL)) is None
 
-    (tree,) = fake.requests_to("POST", "/git/trees$")
-    assert len(tree.body["tree"]) == len(INITIAL)
-    assert fake.requests_to("POST", "/git/commits$") == []
+    assert fake.requests_to("POST") == []
     assert fake.head() == before
 
 
@@ -264,7 +283,8 @@ def test_branch_that_keeps_moving_gives_up_after_attempts(
     with pytest.raises(PublishError) as caught:
         publish(target, new_files(), attempts=3)
 
-    assert caught.value.kind == "conflict"
+    assert isinstance(caught.value, BranchKeptMovingError)
+    assert caught.value.attempts == 3
     assert "concurrency" in str(caught.value)
     assert fake.head() == hook.landed[-1]  # theirs are kept, ours never landed
     assert len(fake.requests_to("PATCH")) == 3
@@ -337,7 +357,8 @@ def test_bad_credentials(
     target: GithubTarget, fake: FakeGitHub, caplog: pytest.LogCaptureFixture
 ) -> None:
     wrong = GithubTarget(target.api_url, target.repository, "main", "ghs_wrongToken42")
-    expect_failure(wrong, fake, caplog, "auth", "401", "GITHUB_TOKEN")
+    error = expect_failure(wrong, fake, caplog, GithubAuthError, "401", "GITHUB_TOKEN")
+    assert error.status == 401
 
 
 def test_read_only_token(
@@ -350,12 +371,15 @@ def test_read_only_token(
         body={"message": "Resource not accessible by integration"},
         times=None,
     )
-    expect_failure(target, fake, caplog, "permission", "contents: write", "Workflow permissions")
+    error = expect_failure(
+        target, fake, caplog, GithubPermissionError, "contents: write", "Workflow permissions"
+    )
+    assert (error.status, error.integration) == (403, True)
 
 
 @pytest.mark.parametrize(
     ("method", "path", "status", "kind"),
-    [("POST", "/git/trees$", 403, "permission"), ("PATCH", REF, 422, "github")],
+    [("POST", "/git/trees$", 403, GithubPermissionError), ("PATCH", REF, 422, GithubApiError)],
 )
 def test_token_echoed_by_the_server_is_scrubbed(
     target: GithubTarget,
@@ -364,7 +388,7 @@ def test_token_echoed_by_the_server_is_scrubbed(
     method: str,
     path: str,
     status: int,
-    kind: str,
+    kind: type[GithubApiError],
 ) -> None:
     echo = f"Resource not accessible by integration (token {target.token})"
     fake.inject(method, path, status=status, body={"message": echo}, times=None)
@@ -372,6 +396,7 @@ def test_token_echoed_by_the_server_is_scrubbed(
     error = expect_failure(target, fake, caplog, kind, "(token ***)")
 
     assert error.__cause__ is None and error.__suppress_context__
+    assert error.server_message.endswith("(token ***)")  # the carried data is scrubbed too
 
 
 def test_logs_are_scrubbed_too(
@@ -379,7 +404,7 @@ def test_logs_are_scrubbed_too(
 ) -> None:
     fake.inject("PATCH", REF, status=422, body={"message": f"echo {target.token}"})
 
-    expect_failure(target, fake, caplog, "github", attempts=1)
+    expect_failure(target, fake, caplog, GithubApiError, attempts=1)
 
     assert "echo ***" in caplog.text  # PyGithub logged the body, with the token replaced
 
@@ -389,20 +414,29 @@ def test_missing_repository(
     fake: FakeGitHub, caplog: pytest.LogCaptureFixture, branch: str | None
 ) -> None:
     target = GithubTarget(fake.base_url, "octo-org/no-such-repo", branch, fake.token)
-    expect_failure(
-        target, fake, caplog, "not_found", "'octo-org/no-such-repo'", "GITHUB_REPOSITORY"
+    error = expect_failure(
+        target,
+        fake,
+        caplog,
+        RepositoryNotFoundError,
+        "'octo-org/no-such-repo'",
+        "GITHUB_REPOSITORY",
     )
+    assert error.repository == "octo-org/no-such-repo"
 
 
 def test_missing_branch(fake: FakeGitHub, caplog: pytest.LogCaptureFixture) -> None:
     target = GithubTarget(fake.base_url, fake.repository, "gh-pages", fake.token)
-    expect_failure(target, fake, caplog, "not_found", "branch 'gh-pages'", "GITHUB_REF_NAME")
+    error = expect_failure(
+        target, fake, caplog, BranchNotFoundError, "branch 'gh-pages'", "GITHUB_REF_NAME"
+    )
+    assert error.branch == "gh-pages"
 
 
 def test_empty_repository(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with FakeGitHub(init_backing_repo(tmp_path / "empty.git", None)) as fake:
         target = GithubTarget(fake.base_url, fake.repository, None, fake.token)
-        expect_failure(target, fake, caplog, "empty", "409", "initial commit")
+        expect_failure(target, fake, caplog, EmptyRepositoryError, "409", "initial commit")
 
 
 @pytest.mark.parametrize(
@@ -422,7 +456,10 @@ def test_protected_branch(
     message: str,
 ) -> None:
     fake.inject("PATCH", REF, status=status, body={"message": message}, times=None)
-    expect_failure(target, fake, caplog, "protected", "branch protection on 'main'", "bypass")
+    error = expect_failure(
+        target, fake, caplog, ProtectedBranchError, "branch protection on 'main'", "bypass"
+    )
+    assert (error.status, error.branch) == (status, "main")
     assert len(fake.requests_to("PATCH")) == 1  # not retried: it would fail the same way
 
 
@@ -430,7 +467,8 @@ def test_persistent_server_errors(
     target: GithubTarget, fake: FakeGitHub, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.inject("GET", "/git/ref/heads/main$", status=503, times=None)
-    expect_failure(target, fake, caplog, "server", "503", "githubstatus", "re-run")
+    error = expect_failure(target, fake, caplog, GithubServerError, "503", "githubstatus", "re-run")
+    assert error.status == 503
     assert len(fake.requests_to("GET", "/git/ref/")) == FAST["retries"] + 1
 
 
@@ -438,7 +476,8 @@ def test_persistent_server_errors_on_the_update(
     target: GithubTarget, fake: FakeGitHub, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.inject("PATCH", REF, status=500, times=None)
-    expect_failure(target, fake, caplog, "server", "500", "re-run", attempts=2)
+    error = expect_failure(target, fake, caplog, GithubServerError, "500", "re-run", attempts=2)
+    assert error.status == 500
     assert len(fake.requests_to("PATCH")) == 2  # PyGithub never repeats a PATCH itself
 
 
@@ -462,14 +501,15 @@ def test_primary_rate_limit(
         times=None,
     )
     reset_text = time.strftime("%H:%M UTC", time.gmtime(reset))
-    expect_failure(
+    error = expect_failure(
         target,
         fake,
         caplog,
-        "rate_limit",
+        GithubRateLimitError,
         "rate-limited",
         f"re-run the workflow after {reset_text}",
     )
+    assert error.reset == datetime.fromtimestamp(reset, UTC)
 
 
 def test_secondary_rate_limit_longer_than_allowed(
@@ -482,7 +522,8 @@ def test_secondary_rate_limit_longer_than_allowed(
         body={"message": SECONDARY_RATE_LIMIT},
         times=None,
     )
-    expect_failure(target, fake, caplog, "rate_limit", "re-run the workflow later")
+    error = expect_failure(target, fake, caplog, GithubRateLimitError, "re-run the workflow later")
+    assert error.reset is None
 
 
 @pytest.mark.parametrize(
@@ -499,7 +540,7 @@ def test_too_many_requests(
     fake.inject("POST", "/git/commits$", status=429, headers=headers, times=None)
     started = time.monotonic()
 
-    expect_failure(target, fake, caplog, "rate_limit", "rate-limited", "re-run")
+    expect_failure(target, fake, caplog, GithubRateLimitError, "rate-limited", "re-run")
 
     assert time.monotonic() - started < 5  # a long Retry-After fails fast instead of sleeping
     assert len(fake.requests_to("POST", "/git/commits$")) == requests
@@ -516,7 +557,9 @@ def test_unreachable_api(target: GithubTarget, caplog: pytest.LogCaptureFixture)
     with pytest.raises(PublishError) as caught:
         publish(nowhere, new_files())
 
-    assert caught.value.kind == "network"
+    assert isinstance(caught.value, GithubNetworkError)
+    assert caught.value.unanswered
+    assert caught.value.api_url == nowhere.api_url
     assert "GITHUB_API_URL" in str(caught.value)
     assert target.token not in str(caught.value) + caplog.text
 
@@ -525,18 +568,37 @@ def test_unreachable_api(target: GithubTarget, caplog: pytest.LogCaptureFixture)
 def test_bad_paths_are_refused_before_any_request(
     target: GithubTarget, fake: FakeGitHub, path: str
 ) -> None:
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(InvalidPathError) as caught:
         publish(target, {path: "x"})
-    assert caught.value.kind == "config"
+    assert caught.value.path == path
     assert fake.requests == []
 
 
 def test_token_with_a_newline_is_refused(target: GithubTarget, fake: FakeGitHub) -> None:
     padded = GithubTarget(target.api_url, target.repository, "main", target.token + "\n")
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(GithubSettingsError) as caught:
         publish(padded, new_files())
-    assert caught.value.kind == "config"
+    assert caught.value.setting == "GITHUB_TOKEN"
     assert target.token not in str(caught.value)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("token", ["ghp_SECRETpart€SECRETtail", "ghp_SECRETpart\u200bSECRET"])
+def test_token_http_cannot_carry_is_refused_without_showing_it(
+    target: GithubTarget,
+    fake: FakeGitHub,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    token: str,
+) -> None:
+    odd = GithubTarget(target.api_url, target.repository, "main", token)
+    with pytest.raises(GithubSettingsError) as caught:
+        publish(odd, new_files())
+    text = str(caught.value)
+    assert caught.value.setting == "GITHUB_TOKEN"
+    assert "GITHUB_TOKEN must be printable ASCII" in text
+    assert "\n" not in text
+    assert "SECRET" not in text + caplog.text + "".join(capfd.readouterr())
     assert fake.requests == []
 
 
@@ -654,8 +716,9 @@ def test_target_defaults() -> None:
 )
 def test_target_from_env_rejects_malformed_values(key: str, value: str, phrase: str) -> None:
     env = {"GITHUB_TOKEN": "ghs_secret_token", "GITHUB_REPOSITORY": "o/r", key: value}
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(GithubSettingsError) as caught:
         target_from_env(env)
+    assert caught.value.setting == key
     text = str(caught.value)
     assert phrase in text
     assert "ghs_secret_token" not in text
@@ -666,11 +729,11 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(
     target: GithubTarget, fake: FakeGitHub, backing: Path
 ) -> None:
     theirs = commit_files(backing, "main", {"config.yml": "field: cs.NE\n"}, "Retarget")
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ChangedSinceReadError) as caught:
         publish(
             target, {"config.yml": "field: cs.AI\n"}, base={"config.yml": INITIAL["config.yml"]}
         )
-    assert caught.value.kind == "conflict"
+    assert (caught.value.path, caught.value.branch) == ("config.yml", "main")
     assert "config.yml changed on branch 'main' after this run read it" in str(caught.value)
     assert fake.head() == theirs
 
@@ -688,3 +751,104 @@ def test_a_file_changed_since_it_was_read_is_redone_on_the_new_text(
     )
     assert read_files(backing, "main")["README.md"] == edited + "Our line.\n"
     assert [c.sha for c in history(backing, "main")][:2] == [sha, theirs]
+
+
+# --- a truncated tree listing never hides a file ---------------------------------------------
+
+HAND_WRITTEN_README = (
+    f"{BLOCK_START}\n- an old paper\n{BLOCK_END}\n\n## About\n\nHand-written, keep me.\n"
+)
+NEW_BLOCK = f"{BLOCK_START}\n- a new paper\n{BLOCK_END}"
+
+
+def test_truncated_listing_keeps_the_readme_hand_written_part(
+    target: GithubTarget, fake: FakeGitHub, backing: Path
+) -> None:
+    """The README read at the start is still on the branch: only its block changes."""
+    commit_files(backing, "main", {"README.md": HAND_WRITTEN_README}, "Hand-written README")
+    fake.truncate_trees = True  # a recursive listing would leave README.md out
+    planned = replace_block(HAND_WRITTEN_README, NEW_BLOCK)
+    seen: list[str | None] = []
+
+    def rebase(text: str | None) -> str:
+        seen.append(text)
+        return replace_block(text or "", NEW_BLOCK)
+
+    publish(
+        target,
+        {"README.md": planned},
+        base={"README.md": HAND_WRITTEN_README},
+        rebase={"README.md": rebase},
+    )
+
+    readme = read_files(backing, "main")["README.md"]
+    assert readme == planned
+    assert "Hand-written, keep me." in readme
+    assert seen == []  # unchanged since read: nothing to redo
+
+
+def test_truncated_listing_gives_the_rebase_the_branch_text(
+    target: GithubTarget, fake: FakeGitHub, backing: Path
+) -> None:
+    """Edited on the branch during the run: the new block goes on top of the branch's text."""
+    commit_files(backing, "main", {"README.md": HAND_WRITTEN_README}, "Hand-written README")
+    edited = HAND_WRITTEN_README + "Added during the run.\n"
+    commit_files(backing, "main", {"README.md": edited}, "Edit README")
+    fake.truncate_trees = True
+    seen: list[str | None] = []
+
+    def rebase(text: str | None) -> str:
+        seen.append(text)
+        return replace_block(text or "", NEW_BLOCK)
+
+    publish(
+        target,
+        {"README.md": replace_block(HAND_WRITTEN_README, NEW_BLOCK)},
+        base={"README.md": HAND_WRITTEN_README},
+        rebase={"README.md": rebase},
+    )
+
+    assert seen == [edited]
+    assert read_files(backing, "main")["README.md"] == replace_block(edited, NEW_BLOCK)
+
+
+def test_folder_listed_in_part_publishes_nothing(
+    target: GithubTarget, fake: FakeGitHub, backing: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Even one folder's own listing can be cut short: absence is then unknown, so stop."""
+    commit_files(backing, "main", {"README.md": HAND_WRITTEN_README}, "Hand-written README")
+    fake.truncate_trees = True
+    fake.truncate_folders = {git(backing, "rev-parse", "main^{tree}")}
+    rebuilt: list[str | None] = []
+
+    def rebase(text: str | None) -> str:
+        rebuilt.append(text)
+        return replace_block(text or "", NEW_BLOCK)
+
+    error = expect_failure(
+        target,
+        fake,
+        caplog,
+        TruncatedListingError,
+        "README.md",
+        "truncated",
+        base={"README.md": HAND_WRITTEN_README},
+        rebase={"README.md": rebase},
+    )
+
+    assert (error.path, error.folder) == ("README.md", "")
+    assert rebuilt == []
+    assert fake.requests_to("POST") == []
+    assert "Hand-written, keep me." in read_files(backing, "main")["README.md"]
+
+
+def test_truncated_folder_that_lists_the_file_is_trusted(
+    target: GithubTarget, fake: FakeGitHub, backing: Path
+) -> None:
+    """An entry present in a truncated listing is real; only absence is in doubt."""
+    fake.truncate_folders = {git(backing, "rev-parse", "main^{tree}")}  # lists archive/ only
+
+    sha = publish(target, {"archive/2024-05-01.md": "# 2024-05-01\n\n- revised\n"})
+
+    assert sha == fake.head()
+    assert read_files(backing, "main")["archive/2024-05-01.md"].endswith("revised\n")
