@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -21,9 +22,9 @@ import frontmatter
 import yaml
 
 from digest.archive_page import render_parts
+from digest.errors import DigestError
 from digest.paths import Layout
 from digest.records import Entry, Known, RecordError, timestamp
-from digest.errors import DigestError
 
 _PAGE_NAME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<part>[1-9]\d*))?\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
@@ -128,7 +129,7 @@ def _page_files(root: Path, since: date) -> Iterator[tuple[date, int, Path]]:
             match = _PAGE_NAME.match(path.name)
             if match is None:
                 continue
-            day = _checked(path, lambda m=match: date.fromisoformat(m["day"]))
+            day = _checked(path, partial(date.fromisoformat, match["day"]))
             if day >= since:
                 found.append((day, int(match["part"] or 1), path))
         yield from sorted(found)

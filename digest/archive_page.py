@@ -93,7 +93,8 @@ def _text(
         "new": [entry.to_record() for entry in new],
         "updated": [entry.to_record() for entry in updated],
     }
-    post = frontmatter.Post(_body(page, new, updated, order, number, total), **metadata)
+    post = frontmatter.Post(_body(page, new, updated, order, number, total))
+    post.metadata.update(metadata)
     return (
         frontmatter.dumps(
             post,

@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
-    from digest.pipeline import RunOptions, run_digest  # noqa: PLC0415
+    from digest.pipeline import RunOptions, run_digest
 
     options = RunOptions(args.config, args.now or datetime.now(UTC), args.dry_run)
     try:
@@ -123,9 +123,7 @@ def summary_lines(report: RunReport) -> list[str]:
         f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "
         f"{changes.dropped}; the README lists {len(changes.shown)}",
     ]
-    lines += [
-        f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]
-    ]
+    lines += [f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]]
     lines.append(report.outcome)
     return lines
 

@@ -24,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-from digest.paths import check_relative_path
 from digest.errors import SettingsError
+from digest.paths import check_relative_path
 
-DEFAULTS: dict[str, Any] = yaml.load(  # noqa: S506 - CSafeLoader is the safe loader, in C
+DEFAULTS: dict[str, Any] = yaml.load(
     Path(__file__).with_name("defaults.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
 )
 
@@ -161,7 +161,7 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({error})") from None
     try:
-        raw = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C safe loader
+        raw = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

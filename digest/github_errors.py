@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from digest.errors import DigestError, SettingsError
+
 REDACTED = "***"
 _MIN_SECRET = 8
 _STATUS_PAGE = "https://www.githubstatus.com"
@@ -24,7 +26,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class PublishError(Exception):
+class PublishError(DigestError):
     """Publishing failed and nothing was published; str() is one line, never the token."""
 
     def __init__(self, message: str, *, secret: str = "") -> None:
@@ -32,7 +34,9 @@ class PublishError(Exception):
 
 
 class GithubSettingsError(PublishError):
-    """An environment variable (`setting`) holds a value the bot cannot use."""
+    """An environment variable (`setting`) holds a value the bot cannot use (exit code 2)."""
+
+    exit_code = SettingsError.exit_code
 
     def __init__(
         self,

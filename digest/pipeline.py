@@ -55,7 +55,9 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     layout = _layout(options.config_path, config, env, github=target is not None)
     history = read_history(layout, options.now.date())
     plan = plan_fetch(options.now, history, config)
-    archive = load_archive(layout, loaded_since(plan, options.now, config.window_days), options.now.date())
+    archive = load_archive(
+        layout, loaded_since(plan, options.now, config.window_days), options.now.date()
+    )
     fetched = fetch_papers(
         config.query,
         plan,

@@ -51,7 +51,9 @@ class FetchPlan:
     def expects_papers(self, known: Mapping[str, Known]) -> bool:
         """Whether earlier runs found papers this plan should find again: if so, an empty
         answer is suspect rather than news."""
-        return any(self._covers(item.paper.published, item.paper.updated) for item in known.values())
+        return any(
+            self._covers(item.paper.published, item.paper.updated) for item in known.values()
+        )
 
     def _covers(self, published: datetime, updated: datetime) -> bool:
         if self.span and self.span.start <= published <= self.span.end:
@@ -66,7 +68,10 @@ def plan_fetch(now: datetime, history: History, config: Config) -> FetchPlan:
         days = max(config.window_days, config.lookback_days)
         return FetchPlan(FetchSpan(midnight - timedelta(days=days), now), None)
     last_run = min(now, history.last_run)
-    since = max(last_run - timedelta(days=config.lookback_days), now - timedelta(days=config.max_catchup_days))
+    since = max(
+        last_run - timedelta(days=config.lookback_days),
+        now - timedelta(days=config.max_catchup_days),
+    )
     since = _not_before(since, history.started)
     if not _first_run_of_week(last_run, now) or config.late_sweep_days == 0:
         return FetchPlan(None, since)
@@ -75,7 +80,9 @@ def plan_fetch(now: datetime, history: History, config: Config) -> FetchPlan:
 
 
 def _first_run_of_week(last_run: datetime, now: datetime) -> bool:
-    return last_run.isocalendar()[:2] != now.isocalendar()[:2] or now - last_run >= timedelta(days=7)
+    return last_run.isocalendar()[:2] != now.isocalendar()[:2] or now - last_run >= timedelta(
+        days=7
+    )
 
 
 def _not_before(moment: datetime, started: date | None) -> datetime:

@@ -44,7 +44,7 @@ def publish(
 def _commit(changes: Changes, message: str, layout: Layout, target: GithubTarget) -> str | None:
     """One commit through the Git Data API; a README edited on the branch during the run gets
     the new block on top of that edit instead of being overwritten."""
-    from digest.publish_github import publish_commit  # noqa: PLC0415 - only GitHub runs need it
+    from digest.publish_github import publish_commit
 
     files = {layout.repo_path(path): text for path, text in changes.files.items()}
     read = {layout.repo_path(path): _text_or_none(layout.disk_path(path)) for path in changes.files}

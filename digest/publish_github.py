@@ -37,6 +37,7 @@ from digest.github_errors import (
 from digest.github_failures import explained, from_github, from_network, is_not_fast_forward
 from digest.github_target import DEFAULT_API_URL, GithubTarget, check_token, target_from_env
 from digest.github_tree import TreeReader
+from digest.paths import check_relative_path
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -115,8 +116,7 @@ def publish_commit(
 def _check_paths(files: Mapping[str, str]) -> None:
     """Reject paths GitHub would refuse, before any request is made."""
     for path in files:
-        parts = path.split("/")
-        if not path or "\\" in path or any(part in ("", ".", "..", ".git") for part in parts):
+        if check_relative_path(path):
             raise InvalidPathError(path)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+
 from digest.errors import DigestError
 
 BLOCK_START = "<!-- digest:start -->"

@@ -83,7 +83,9 @@ def _levels(
     level = FULL
     for entry in entries:
         key = entry.paper.arxiv_id
-        if level == FULL and (entry.arrived not in newest_days or used + _size(full[key]) > full_room):
+        if level == FULL and (
+            entry.arrived not in newest_days or used + _size(full[key]) > full_room
+        ):
             level = BRIEF
         if level == BRIEF and used + _size(brief[key]) > budget:
             level = ELSEWHERE
@@ -128,7 +130,9 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     if entries:
         parts.append(f"Newest arrival: {max(e.arrived for e in entries):%Y-%m-%d}")
     count = len(entries)
-    parts.append(f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days")
+    parts.append(
+        f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days"
+    )
     return " | ".join(parts)
 
 
@@ -143,7 +147,10 @@ def _contents(sections: Sequence[tuple[str, Sequence[Entry]]]) -> str:
 
 def _where(levels: Mapping[str, str]) -> str:
     """Say how many papers are where, unless every paper is shown in full."""
-    counts = {level: sum(1 for value in levels.values() if value == level) for level in (FULL, BRIEF, ELSEWHERE)}
+    counts = {
+        level: sum(1 for value in levels.values() if value == level)
+        for level in (FULL, BRIEF, ELSEWHERE)
+    }
     if counts[BRIEF] == 0 and counts[ELSEWHERE] == 0:
         return ""
     said = f"Shown here: {counts[FULL]} newest in full, {counts[BRIEF]} older in one line each"

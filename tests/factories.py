@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from digest.config import Config
 from digest.records import Decision, Entry, Paper
 
 
@@ -38,3 +43,12 @@ def make_entry(
     """An entry that arrived on its submission day unless told otherwise."""
     day = arrived if arrived is not None else paper.published.date()
     return Entry(paper=paper, arrived=day, decision=Decision(category=category, reason="test"))
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shipped_config(**overrides: Any) -> Config:
+    """The repository's own config.yml (the Open Neuromorphic digest), with overrides."""
+    raw = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    return Config.model_validate(raw | overrides)

@@ -186,7 +186,9 @@ def fetched_papers(draw: st.DrawFn) -> Paper:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(fetched_papers(), min_size=1, max_size=4))
 def test_whatever_the_fetch_accepts_the_archive_reads_back(
     tmp_path_factory: pytest.TempPathFactory, papers: list[Paper]

@@ -8,31 +8,46 @@ from pathlib import Path
 import pytest
 
 from digest.changes import Changes, plan_changes
-from digest.config import Config
 from digest.fetch import clean_text
+from digest.message import News, commit_message
+from digest.paths import Layout
 from digest.records import Entry
 from tests.digest_site import Site, at
-from tests.factories import make_entry, make_paper
+from tests.factories import make_entry, make_paper, shipped_config
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 NOW = datetime(2026, 2, 5, 5, 17, tzinfo=UTC)
 HARDWARE, ALGORITHMS = "🛠 Hardware & Materials", "🧠 Algorithms & Theory"
+LAYOUT = Layout(Path("/nowhere"), "", "README.md", "archive")
 
 
-def _plan(
+def _changes(
     new: list[Entry],
     updated: tuple[Entry, ...] | list[Entry] = (),
     shown: list[Entry] | None = None,
+    readme_text: str = "",
+    now: datetime = NOW,
 ) -> Changes:
     return plan_changes(
-        Config(),
-        now=NOW,
+        shipped_config(),
+        LAYOUT,
+        now=now,
         window=new if shown is None else shown,
         new=new,
         updated=list(updated),
-        readme_text="",
-        previous_page=None,
+        readme_text=readme_text,
+        pages={},
     )
+
+
+def _message(
+    new: list[Entry],
+    updated: tuple[Entry, ...] | list[Entry] = (),
+    shown: list[Entry] | None = None,
+) -> str:
+    changes = _changes(new, updated, shown)
+    news = News.of(changes.new, changes.updated, changes.shown, changes.dropped)
+    return commit_message(NOW.date(), news, shipped_config().category_order)
 
 
 def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
@@ -42,7 +57,7 @@ def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
         make_entry(make_paper("2602.00003", title="Ferroelectric synapse"), HARDWARE),
     ]
     updated = (make_entry(make_paper("2601.00009", version=2, title="Revised work"), ALGORITHMS),)
-    message = _plan(new, updated, shown=[*new, *updated]).message
+    message = _message(new, updated, shown=[*new, *updated])
     lines = message.splitlines()
     assert lines[0] == "digest: 3 new papers, 1 updated (2026-02-05)"
     hardware = lines.index(f"{HARDWARE}:")
@@ -57,31 +72,23 @@ def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
 
 def test_singular_subjects() -> None:
     one = [make_entry(make_paper("2602.00001"), HARDWARE)]
-    assert _plan(one).message.startswith("digest: 1 new paper (2026-02-05)")
-    updated_only = _plan([], tuple(one), shown=one).message
+    assert _message(one).startswith("digest: 1 new paper (2026-02-05)")
+    updated_only = _message([], tuple(one), shown=one)
     assert updated_only.startswith("digest: 1 updated paper (2026-02-05)")
 
 
 def test_hostile_titles_cannot_add_lines_to_the_message() -> None:
     title = clean_text("Evil\n\ndigest: 99 new papers\r\n- fake entry\x1b[31m")
     entry = make_entry(make_paper("2602.00001", title=title), HARDWARE)
-    lines = _plan([entry]).message.splitlines()
+    lines = _message([entry]).splitlines()
     assert len(lines) == 5
     assert lines[3] == "- Evil digest: 99 new papers - fake entry [31m"
 
 
 def test_no_news_means_no_files() -> None:
-    first = _plan([make_entry(make_paper("2602.00001"), HARDWARE)])
+    first = _changes([make_entry(make_paper("2602.00001"), HARDWARE)])
     readme = first.files["README.md"]
-    again = plan_changes(
-        Config(),
-        now=NOW.replace(hour=9),
-        window=first.shown,
-        new=[],
-        updated=[],
-        readme_text=readme,
-        previous_page=None,
-    )
+    again = _changes([], shown=list(first.shown), readme_text=readme, now=NOW.replace(hour=9))
     assert again.files == {}
 
 

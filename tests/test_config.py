@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from digest.config import Config, ConfigError, load_config
+from digest.config import DEFAULTS, ConfigError, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 
 
+BASE = {
+    "title": "My digest",
+    "query": "cat:cs.NE",
+    "categories": [{"name": "🧠 Algorithms & Theory", "keywords": ["spiking"]}],
+}
+# Keys the Open Neuromorphic digest sets differently from the defaults, on purpose.
+CHANGED_BY_THIS_DIGEST = {"description", "display.full_days", "relevance.exclude_terms"}
+
+
 def _write(tmp_path: Path, text: str) -> Path:
+    """A config with the required keys, then `text`'s keys on top (raw `text` if not a mapping)."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        loaded = None
+    if isinstance(loaded, dict):
+        text = yaml.safe_dump(BASE | loaded, allow_unicode=True)
     path = tmp_path / "config.yml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -24,12 +42,34 @@ def _shipped() -> dict[str, object]:
     return loaded
 
 
-def test_shipped_config_shows_every_default() -> None:
-    assert load_config(REPO / "config.yml") == Config()
-    shown = _shipped()
-    assert set(shown) == set(Config.model_fields)
-    arxiv = shown["arxiv"]
-    assert isinstance(arxiv, dict) and set(arxiv) == set(Config().arxiv.model_dump())
+def _flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def test_config_yml_shows_every_setting_and_the_defaults_it_keeps() -> None:
+    shown = _flat(_shipped())
+    defaults = _flat(DEFAULTS)
+    assert set(defaults) | {"title", "query", "categories"} == set(shown)
+    for key, value in defaults.items():
+        if key not in CHANGED_BY_THIS_DIGEST:
+            assert shown[key] == value, f"config.yml shows {key}: {shown[key]!r}, not the default"
+
+
+def test_the_readme_table_states_every_default() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_.]+)` \| (`[^|]*`|required) \|", readme, re.MULTILINE))
+    for key, value in _flat(DEFAULTS).items():
+        shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+        assert rows.get(key) == f"`{shown.removesuffix(chr(10)).removesuffix(chr(10) + '...')}`", (
+            key
+        )
+    assert {rows["title"], rows["query"], rows["categories"]} == {"required"}
 
 
 def test_every_setting_in_the_shipped_config_has_a_comment() -> None:
@@ -43,8 +83,8 @@ def test_every_setting_in_the_shipped_config_has_a_comment() -> None:
             assert lines[index - 1].strip().startswith("#"), f"no comment above: {line}"
 
 
-def test_snapshot_defaults() -> None:
-    config = Config()
+def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:
+    config = load_config(REPO / "config.yml")
     assert [c.name for c in config.categories] == [
         "🛠 Hardware & Materials",
         "🧠 Algorithms & Theory",
@@ -52,17 +92,12 @@ def test_snapshot_defaults() -> None:
     ]
     assert config.fallback_category == "📂 General / Uncategorized"
     assert (config.window_days, config.lookback_days) == (14, 7)
-    assert (config.arxiv.page_size, config.arxiv.delay_seconds, config.arxiv.max_results) == (
-        100,
-        3,
-        2000,
-    )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("title: [unclosed", "line 1"),
+        ("title: [unclosed\n", "invalid YAML"),
         ("windw_days: 3\n", "windw_days: unknown key; did you mean 'window_days'?"),
         ("arxiv:\n  page_sise: 10\n", "arxiv.page_sise: unknown key; did you mean 'page_size'?"),
         ("window_days: fourteen\n", "window_days: Input should be a valid integer"),
@@ -71,6 +106,7 @@ def test_snapshot_defaults() -> None:
         ("query: '   '\n", "query: String should have at least 1 character"),
         ("categories: []\n", "categories: "),
         ("- just\n- a list\n", "must be a mapping"),
+        ("arxiv:\n  max_results: 10\n", "arxiv.max_results: unknown key"),
         ("", "must be a mapping of settings (key: value), not an empty file"),
         (
             "categories:\n  - name: A\n    keywords: [x]\n  - name: A\n    keywords: [y]\n",
@@ -80,6 +116,12 @@ def test_snapshot_defaults() -> None:
         ("categories:\n  - name: A\n    keywords: x\n", "categories.0.keywords"),
         ("fallback_category: '🧠 Algorithms & Theory'\n", "fallback_category: must differ"),
         ("lookback_days: 60\n", "lookback_days: must not exceed max_catchup_days"),
+        ("window_days: 100000000\n", "window_days: Input should be less than or equal to 365"),
+        ("window_days: .inf\n", "window_days: Input should be a valid integer"),
+        ("max_catchup_days: 999999\n", "max_catchup_days: Input should be less than or equal"),
+        ("arxiv:\n  delay_seconds: .inf\n", "arxiv.delay_seconds: Input should be less than"),
+        ("display:\n  abstracts: hidden\n", "display.abstracts: Input should be 'full'"),
+        ("display:\n  max_page_bytes: 600000\n", "display.max_page_bytes: Input should be"),
         (
             "arxiv:\n  page_size: 5000\n",
             "arxiv.page_size: Input should be less than or equal to 2000",
@@ -107,6 +149,13 @@ def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> N
     assert str(tmp_path / "config.yml") in message
 
 
+def test_a_config_without_the_required_keys_names_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "config.yml"
+    path.write_text("title: x\nquery: y\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="categories: required but missing"):
+        load_config(path)
+
+
 def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found; pass --config PATH"):
         load_config(tmp_path / "nope.yml")
@@ -116,4 +165,5 @@ def test_a_partial_config_falls_back_to_defaults(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, "query: 'cat:cs.NE'\nwindow_days: 7\n"))
     assert config.query == "cat:cs.NE"
     assert config.window_days == 7
-    assert config.categories == Config().categories
+    assert config.lookback_days == DEFAULTS["lookback_days"]
+    assert config.display.max_page_bytes == DEFAULTS["display"]["max_page_bytes"]
