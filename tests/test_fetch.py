@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import socket
@@ -155,7 +156,7 @@ def test_the_delay_holds_between_all_requests_of_both_queries(arxiv_server: Fake
     fetch(arxiv_server, days_back(7), NOW - timedelta(days=2), delay_seconds=0.4)
     times = [r.time for r in arxiv_server.requests]
     assert len(times) == 3
-    assert all(later - earlier >= 0.39 for earlier, later in zip(times, times[1:], strict=False))
+    assert all(later - earlier >= 0.39 for earlier, later in itertools.pairwise(times))
 
 
 # Time limits
