@@ -125,8 +125,8 @@ def endpoint_from_env(env: Mapping[str, str]) -> str:
     problem = _url_problem(url)
     if problem:
         raise ConfigError(
-            f"ARXIV_API_URL is not usable ({problem}): it must be the full http(s) URL of a "
-            f"query endpoint such as {DEFAULT_ENDPOINT}, got {url!r}; fix it or unset it"
+            f"ARXIV_API_URL must be the full http(s) URL of a query endpoint such as "
+            f"{DEFAULT_ENDPOINT}, got {url!r} ({problem}); fix it or unset it"
         )
     return url
 
