@@ -1,68 +1,57 @@
-"""Fetch recent submissions from arXiv with the `arxiv` client, retrying what arXiv gets wrong.
+"""Fetch recent submissions and revisions from arXiv with the `arxiv` client, completely.
 
-The client alone retries without back-off, has no timeout, and turns an HTML error page or an
-empty first page into zero results without a word. Every answer therefore passes through a
-checking session first, and paging resumes from the last good offset after a transient failure.
+Two queries share one client (so arXiv's delay holds between all requests): A asks for every
+paper submitted in a date range, split in halves while arXiv has more than it serves per query;
+B asks for the most recently revised papers and stops at the first one revised before a given
+time. Paging resumes from the last good offset after a transient failure, and the failures,
+answer times included, stay within the timeout plus the retry budget.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import urlparse
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import arxiv
-import requests
-from lxml import etree
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_before_delay
 
 from digest.archive import ArchiveState
+from digest.arxiv_entries import clean_text, keep_newest, paper_from_result
+from digest.arxiv_retry import Retrier
+from digest.arxiv_session import (
+    ArxivUnreachableError,
+    CheckedSession,
+    FetchError,
+    Page,
+    QueryError,
+    RequestFailedError,
+)
 from digest.config import ArxivSettings, ConfigError
 from digest.records import Paper
 
+__all__ = [
+    "ArxivUnreachableError",
+    "FetchError",
+    "FetchPlan",
+    "FetchResult",
+    "FetchSpan",
+    "QueryError",
+    "clean_text",
+    "endpoint_from_env",
+    "fetch_papers",
+    "paper_from_result",
+    "plan_fetch_span",
+]
+
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
-MAX_BACKOFF_SECONDS = 300.0
+MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
-_VERSIONED_ID = re.compile(r"^(?P<id>.+)v(?P<version>\d+)$")
 
 log = logging.getLogger(__name__)
-
-
-class FetchError(Exception):
-    """arXiv could not be read completely; the run must change nothing."""
-
-
-class QueryError(Exception):
-    """arXiv rejected the query itself (HTTP 400): a config problem, not a transient one."""
-
-
-class _TransientError(Exception):
-    """A failure worth retrying; `retry_after` is arXiv's own hint in seconds, if it sent one."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-_RETRIED = (
-    _TransientError,
-    arxiv.UnexpectedEmptyPageError,
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 
 
 @dataclass(frozen=True)
@@ -79,40 +68,82 @@ class FetchSpan:
     def query_clause(self) -> str:
         return f"submittedDate:[{self.start:%Y%m%d%H%M} TO {self.end:%Y%m%d%H%M}]"
 
+    def halves(self) -> tuple[FetchSpan, FetchSpan] | None:
+        """Two ranges whose query clauses cover this one's minutes exactly once; None when the
+        range is a single minute (submittedDate has minute precision)."""
+        first = self.start.replace(second=0, microsecond=0)
+        last = self.end.replace(second=0, microsecond=0)
+        if last <= first:
+            return None
+        middle = first + timedelta(minutes=(last - first) // timedelta(minutes=1) // 2)
+        return FetchSpan(self.start, middle), FetchSpan(middle + timedelta(minutes=1), self.end)
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """Query A: papers submitted within `span`. Query B, unless `revised_since` is None: papers
+    revised since then, whenever they were first submitted."""
+
+    span: FetchSpan
+    revised_since: datetime | None = None
+
 
 @dataclass(frozen=True)
 class FetchResult:
+    """Every paper fetched, once each at its newest version, and the HTTP requests it took."""
+
     papers: tuple[Paper, ...]
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class _Page:
-    entries: int
-    total: int
+    requests: int
 
 
 @dataclass
 class _Progress:
-    """What survives between retries, so paging resumes instead of restarting."""
+    """What survives between retries of one query, so paging resumes instead of restarting."""
 
     offset: int = 0
-    papers: dict[str, Paper] = field(default_factory=dict)
     empty_tries: int = 0
-    capped: bool = False
-    promised: int = 0
+
+
+@dataclass
+class _Run:
+    """One fetch: the client and its session, its retries, and the papers so far."""
+
+    settings: ArxivSettings
+    session: CheckedSession
+    client: arxiv.Client
+    retrier: Retrier
+    papers: dict[str, Paper] = field(default_factory=dict)
+
+
+class _TooManyResultsError(Exception):
+    """The first page of a query said arXiv holds more results than it serves per query."""
 
 
 def endpoint_from_env(env: Mapping[str, str]) -> str:
     """arXiv's query endpoint, or the mirror or local server ARXIV_API_URL names."""
     url = env.get("ARXIV_API_URL", "").strip() or DEFAULT_ENDPOINT
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    problem = _url_problem(url)
+    if problem:
         raise ConfigError(
             f"ARXIV_API_URL must be the full http(s) URL of a query endpoint such as "
-            f"{DEFAULT_ENDPOINT}, got {url!r}: fix it or unset it"
+            f"{DEFAULT_ENDPOINT}, got {url!r} ({problem}); fix it or unset it"
         )
     return url
+
+
+def _url_problem(url: str) -> str:
+    try:
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018 (parses the port: ValueError when not a number in 0-65535)
+    except ValueError as error:
+        return str(error)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return "no http(s) scheme or host"
+    if any(char.isspace() for char in url):
+        return "it contains a space"
+    if parsed.query or parsed.fragment or url.endswith(("?", "#")):
+        return "it has a query or fragment; give the endpoint alone"
+    return ""
 
 
 def plan_fetch_span(
@@ -138,108 +169,143 @@ def plan_fetch_span(
 
 def fetch_papers(
     query: str,
-    span: FetchSpan,
+    plan: FetchPlan,
     settings: ArxivSettings,
     *,
     endpoint: str,
     expect_papers: bool,
+    first_run: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
-    """Every paper matching `query` submitted within `span`, or FetchError/QueryError.
+    """Every paper matching `query` that `plan` asks for, or FetchError/QueryError.
 
-    `expect_papers` says the archive already knows papers from this span, so an empty answer
-    is suspicious: it is retried, then reported as a warning instead of trusted silently.
+    `expect_papers` says the archive already knows papers from the span, so an empty answer is
+    suspicious: it is retried, then warned about instead of trusted silently. `first_run` says
+    no run has succeeded yet, so a failure must not promise that the next run catches up.
     """
-    session = _CheckedSession(settings.timeout_seconds)
+    session = CheckedSession(settings.timeout_seconds)
     client = _make_client(settings, endpoint, session)
-    search = arxiv.Search(
-        query=f"({query}) AND {span.query_clause()}",
-        max_results=settings.max_results,
-        sort_by=arxiv.SortCriterion.SubmittedDate,
-        sort_order=arxiv.SortOrder.Descending,
-    )
-    progress = _Progress()
-    retrying = Retrying(
-        stop=stop_before_delay(settings.retry_budget_seconds),
-        wait=_backoff(settings.backoff_seconds),
-        retry=retry_if_exception_type(_RETRIED),
-        sleep=sleep,
-        reraise=True,
-    )
-    try:
-        for attempt in retrying:
-            with attempt:
-                _read_all_pages(client, search, session, settings, progress, expect_papers)
-    except _RETRIED as error:
-        raise FetchError(
-            f"arXiv kept failing for the whole retry budget "
-            f"({settings.retry_budget_seconds:g} s; last error: {_describe(error)}); "
-            "nothing was changed, and the next run will catch up"
-        ) from None
-    return FetchResult(
-        papers=tuple(progress.papers.values()),
-        warnings=_warnings(progress, settings, expect_papers),
-    )
-
-
-def _warnings(progress: _Progress, settings: ArxivSettings, expect_papers: bool) -> tuple[str, ...]:
-    found: list[str] = []
-    if progress.capped:
-        found.append(
-            f"arXiv returned at least arxiv.max_results={settings.max_results} results; "
-            "older papers in the range were not fetched: raise the cap or narrow the query"
-        )
-    if progress.promised:
-        found.append(
-            f"arXiv promised {progress.promised} results but kept sending empty pages after "
-            f"{progress.offset}; the next run asks again"
-        )
-    if expect_papers and not progress.papers:
-        found.append(
+    retrier = Retrier(settings, endpoint, session, sleep, first_run)
+    run = _Run(settings, session, client, retrier)
+    _fetch_span(run, query, plan.span, expect_papers)
+    if expect_papers and not run.papers:
+        log.warning(
             "arXiv answered no papers although earlier runs found papers in the same date range; "
             "the digest was left as it was (check the query and arXiv's status page)"
         )
-    return tuple(found)
+    if plan.revised_since is not None:
+        _fetch_revisions(run, query, plan.revised_since)
+    return FetchResult(papers=tuple(run.papers.values()), requests=session.requests)
 
 
-def _make_client(settings: ArxivSettings, endpoint: str, session: requests.Session) -> arxiv.Client:
-    """One client for the run; our session adds the timeout and the checks the client lacks."""
+def _make_client(settings: ArxivSettings, endpoint: str, session: CheckedSession) -> arxiv.Client:
+    """One client for the run; our session adds the time limits and the checks it lacks."""
     arxiv._USER_AGENT = USER_AGENT  # the client sends this module attribute on every request
     client = arxiv.Client(
         page_size=settings.page_size, delay_seconds=settings.delay_seconds, num_retries=0
     )
-    client.query_url_format = endpoint + "?{}"
-    client._session = session  # the client has no public way to set a session or a timeout
+    # The client fills this format string's {} with the parameters; braces in the URL are text.
+    client.query_url_format = endpoint.replace("{", "{{").replace("}", "}}") + "?{}"
+    client._session = session  # arxiv 4.0.2 Client has no public session setter
     return client
 
 
-def _read_all_pages(
-    client: arxiv.Client,
+def _fetch_span(run: _Run, query: str, span: FetchSpan, expect_papers: bool) -> None:
+    """Query A over `span`; halves of it while arXiv holds more than one query may page."""
+    search = arxiv.Search(
+        query=f"({query}) AND {span.query_clause()}",
+        max_results=None,  # the client's default is 100; None pages to arXiv's total
+        sort_by=arxiv.SortCriterion.SubmittedDate,
+        sort_order=arxiv.SortOrder.Descending,
+    )
+    progress = _Progress()
+    try:
+        run.retrier.run(lambda: _read_pages(run, search, progress, expect=expect_papers))
+    except _TooManyResultsError as error:
+        halves = span.halves()
+        if halves is None:
+            raise QueryError(
+                f"more than {MAX_QUERY_RESULTS} papers match the query within the minute "
+                f"{span.start:%Y-%m-%d %H:%M} UTC, more than arXiv serves per query; "
+                "narrow the 'query' setting in config.yml"
+            ) from None
+        log.info("%s; fetching %s in two halves", error, span.query_clause())
+        for half in halves:
+            _fetch_span(run, query, half, expect_papers=False)
+
+
+def _fetch_revisions(run: _Run, query: str, since: datetime) -> None:
+    """Query B: newest revisions first, until one is older than `since`.
+
+    arXiv documents no lastUpdatedDate filter (ARXIV_API.md), so B sorts by it and stops.
+    """
+    search = arxiv.Search(
+        query=query,
+        max_results=None,
+        sort_by=arxiv.SortCriterion.LastUpdatedDate,
+        sort_order=arxiv.SortOrder.Descending,
+    )
+    progress = _Progress()
+    run.retrier.run(lambda: _read_pages(run, search, progress, expect=False, until=since))
+
+
+def _read_pages(
+    run: _Run,
     search: arxiv.Search,
-    session: _CheckedSession,
-    settings: ArxivSettings,
     progress: _Progress,
-    expect_papers: bool,
+    *,
+    expect: bool,
+    until: datetime | None = None,
 ) -> None:
-    """Page from `progress.offset` until arXiv has nothing more, checking each step."""
+    """Page from `progress.offset` to the end, or to an entry updated before `until`.
+
+    The client fetches a page only when its results are asked for, so leaving the loop early
+    requests nothing more.
+    """
     while True:
         before = progress.offset
-        for result in client.results(search, offset=progress.offset):
-            _keep(progress.papers, paper_from_result(result))
+        for result in run.client.results(search, offset=progress.offset):
+            if until is None and progress.offset == 0:
+                _check_size(run.session.last_page)
+            if until is not None and result.updated < until:
+                return
+            keep_newest(run.papers, paper_from_result(result))
             progress.offset += 1
-        if progress.offset >= settings.max_results:
-            progress.capped = True
-            return
-        page = session.last_page
+            if progress.offset >= MAX_QUERY_RESULTS:
+                log.warning(
+                    "arXiv serves at most %d results per query; later ones were not fetched: "
+                    "narrow the 'query' setting in config.yml",
+                    MAX_QUERY_RESULTS,
+                )
+                return
+        page = run.session.last_page
         if progress.offset == before:
-            _check_empty_answer(page, progress, settings, expect_papers)
+            _check_empty_answer(page, progress, run.settings, expect)
             return
-        if page is None or page.entries < settings.page_size:
+        if not _more_promised(page, progress.offset, run.settings.page_size):
             return
+
+
+def _check_size(page: Page | None) -> None:
+    if page is not None and page.total > MAX_QUERY_RESULTS:
+        raise _TooManyResultsError(
+            f"arXiv holds {page.total} results, over the {MAX_QUERY_RESULTS} it pages"
+        )
+
+
+def _more_promised(page: Page | None, offset: int, page_size: int) -> bool:
+    """Whether to ask again from `offset` after the client stopped at its first page's total.
+
+    arXiv's totalResults varies between identical calls: the last page may promise more, or a
+    full page may prove the total was too low. A total that matches costs no extra request.
+    """
+    if page is None:
+        return False
+    return page.total > offset or (page.entries >= page_size and page.total < offset)
 
 
 def _check_empty_answer(
-    page: _Page | None, progress: _Progress, settings: ArxivSettings, expect_papers: bool
+    page: Page | None, progress: _Progress, settings: ArxivSettings, expect_papers: bool
 ) -> None:
     """An empty page is retried a few times when arXiv promised more or papers are expected.
 
@@ -250,128 +316,13 @@ def _check_empty_answer(
     suspicious = promised > progress.offset or (progress.offset == 0 and expect_papers)
     if suspicious and progress.empty_tries < settings.empty_result_retries:
         progress.empty_tries += 1
-        raise _TransientError(f"empty page at offset {progress.offset} of {promised} results")
-    if promised > progress.offset:
-        progress.promised = promised
-
-
-def _keep(papers: dict[str, Paper], paper: Paper) -> None:
-    """A paper may show up twice when results shift between pages; keep its newest version."""
-    known = papers.get(paper.arxiv_id)
-    if known is None or paper.version > known.version:
-        papers[paper.arxiv_id] = paper
-
-
-def paper_from_result(result: arxiv.Result) -> Paper:
-    """Turn the client's Result into our record, with text cleaned for display."""
-    match = _VERSIONED_ID.match(result.get_short_id())
-    if match is None:
-        raise FetchError(f"arXiv sent an entry without a versioned id: {result.entry_id!r}")
-    return Paper(
-        arxiv_id=match["id"],
-        version=int(match["version"]),
-        title=clean_text(result.title),
-        authors=tuple(clean_text(author.name) for author in result.authors),
-        published=result.published.astimezone(UTC),
-        updated=result.updated.astimezone(UTC),
-        primary_category=result.primary_category,
-        categories=tuple(result.categories),
-        abstract=clean_text(result.summary),
-        comment=clean_text(result.comment) if result.comment else None,
-        journal_ref=clean_text(result.journal_ref) if result.journal_ref else None,
-        doi=result.doi or None,
-    )
-
-
-def clean_text(text: str) -> str:
-    """One line of text: whitespace collapsed, control and bidi-override characters removed."""
-    text = text.translate(_BIDI_CONTROLS)
-    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
-    return " ".join(text.split())
-
-
-class _CheckedSession(requests.Session):
-    """A session that times out, and refuses answers the client would misread as 'no papers'."""
-
-    def __init__(self, timeout_seconds: float) -> None:
-        super().__init__()
-        self.timeout_seconds = timeout_seconds
-        self.last_page: _Page | None = None
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("timeout", self.timeout_seconds)
-        self.last_page = None
-        response = super().request(method, url, *args, **kwargs)
-        self.last_page = _check_response(response)
-        return response
-
-
-def _check_response(response: requests.Response) -> _Page:
-    status = response.status_code
-    if status == 400:
-        raise QueryError(f"arXiv rejected the query: {_error_message(response.content)}")
-    if status == 429 or status >= 500:
-        raise _TransientError(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
-    if status != 200:
-        raise FetchError(
-            f"arXiv answered HTTP {status} for {response.url}; "
-            "check ARXIV_API_URL (unset it to use arXiv itself)"
+        raise RequestFailedError(
+            "empty page", f"at offset {progress.offset} of {promised} results", answered=True
         )
-    try:
-        root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError:
-        raise _TransientError(
-            "the answer was not well-formed XML (truncated or an error page)"
-        ) from None
-    if root.tag != f"{_ATOM}feed":
-        raise _TransientError("the answer was not an Atom feed (an error page?)")
-    total_text = root.findtext(_TOTAL)
-    if total_text is None or not total_text.strip().isdigit():
-        raise _TransientError("the feed had no opensearch:totalResults")
-    return _Page(entries=len(root.findall(f"{_ATOM}entry")), total=int(total_text))
-
-
-def _error_message(content: bytes) -> str:
-    """arXiv explains a bad query in the summary of a single entry titled 'Error'."""
-    try:
-        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError:
-        return "HTTP 400 (no explanation given); check the 'query' setting in config.yml"
-    summary = root.findtext(f"{_ATOM}entry/{_ATOM}summary") or "HTTP 400"
-    return f"{clean_text(summary)}; check the 'query' setting in config.yml"
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
-def _backoff(first_wait: float) -> Callable[[RetryCallState], float]:
-    """Doubling waits from `first_wait`, never shorter than what arXiv asked for."""
-
-    def wait(state: RetryCallState) -> float:
-        growing = min(first_wait * 2.0 ** (state.attempt_number - 1), MAX_BACKOFF_SECONDS)
-        error = state.outcome.exception() if state.outcome else None
-        asked = float(getattr(error, "retry_after", None) or 0.0)
-        log.warning("arXiv request failed (%s); retrying", _describe(error))
-        return max(growing, asked)
-
-    return wait
-
-
-def _describe(error: BaseException | None) -> str:
-    if isinstance(error, requests.Timeout):
-        return "no answer within the timeout"
-    if isinstance(error, requests.ConnectionError):
-        return "connection failed"
-    if isinstance(error, arxiv.UnexpectedEmptyPageError):
-        return "an empty page in the middle of the results"
-    return str(error) or type(error).__name__
+    if promised > progress.offset:
+        log.warning(
+            "arXiv promised %d results but kept sending empty pages after %d; "
+            "the next run asks again",
+            promised,
+            progress.offset,
+        )

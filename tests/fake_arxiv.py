@@ -49,7 +49,14 @@ answered normally::
     Fault.wrong_total(delta)         the normal page, with totalResults = true count + delta
     Fault.slow(seconds)              wait `seconds` (at most 30), then answer normally; `stop()`
                                      wakes the wait and the connection is closed unanswered
+    Fault.trickle(bytes_per_second)  HTTP 200 and headers at once, then the normal page a few
+                                     bytes at a time at that rate (each read gets data quickly,
+                                     the whole answer takes long); `stop()` ends it
     Fault.drop()                     close the connection without sending anything
+
+Odd entries arXiv has been seen to send: `FakePaper(quirks=...)` with "no_summary" (no
+<summary> element), "no_authors" (no <author> element) or "unversioned_id" (an <id> without
+`vN`); a blank title is just `title="  "`. `generated_papers(count, ...)` makes many papers fast.
 
 Text is escaped and stripped of characters illegal in XML 1.0, so only `truncated` and
 `cut_connection` produce invalid XML. The server shuts down promptly even while a handler sleeps.
@@ -83,6 +90,7 @@ MAX_PAGE_SIZE = 2000
 MAX_START = 30000
 DEFAULT_MAX_RESULTS = 10
 MAX_SLOW_SECONDS = 30.0
+TRICKLE_TICK_SECONDS = 0.05
 HANDLER_SOCKET_TIMEOUT = 5.0
 
 _NS_ATOM = "http://www.w3.org/2005/Atom"
@@ -98,6 +106,9 @@ _HTML_ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>\n"
     b"<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>\n"
 )
+
+
+Quirk = Literal["no_summary", "no_authors", "unversioned_id"]
 
 
 def _utc(value: datetime, name: str) -> datetime:
@@ -127,6 +138,7 @@ class FakePaper:
     comment: str | None = None
     journal_ref: str | None = None
     doi: str | None = None
+    quirks: frozenset[Quirk] = frozenset()
 
     def __post_init__(self) -> None:
         if not _ID_RE.match(self.arxiv_id):
@@ -155,7 +167,8 @@ class FakePaper:
     @property
     def entry_id(self) -> str:
         """What `arxiv.Result.entry_id` should be for this paper."""
-        return f"http://arxiv.org/abs/{self.short_id}"
+        shown = self.arxiv_id if "unversioned_id" in self.quirks else self.short_id
+        return f"http://arxiv.org/abs/{shown}"
 
 
 FaultKind = Literal[
@@ -169,6 +182,7 @@ FaultKind = Literal[
     "wrong_total",
     "slow",
     "drop",
+    "trickle",
 ]
 
 
@@ -184,6 +198,7 @@ class Fault:
     delta: int = 0
     fraction: float = 0.5
     seconds: float = 0.0
+    bytes_per_second: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.fraction < 1.0:
@@ -194,6 +209,8 @@ class Fault:
             raise ValueError("total_results must be >= 0")
         if not 100 <= self.status <= 599:
             raise ValueError(f"not an HTTP status: {self.status}")
+        if self.kind == "trickle" and self.bytes_per_second <= 0:
+            raise ValueError(f"bytes_per_second must be > 0, got {self.bytes_per_second}")
 
     @classmethod
     def ok(cls) -> Fault:
@@ -239,6 +256,11 @@ class Fault:
     def slow(cls, seconds: float) -> Fault:
         """Wait `seconds` (<= 30) before answering normally, to trip a client's read timeout."""
         return cls("slow", seconds=seconds)
+
+    @classmethod
+    def trickle(cls, bytes_per_second: float) -> Fault:
+        """Send status and headers at once, then the normal page at `bytes_per_second`."""
+        return cls("trickle", bytes_per_second=bytes_per_second)
 
     @classmethod
     def drop(cls) -> Fault:
@@ -396,8 +418,9 @@ def _entry(p: FakePaper) -> list[str]:
         ' rel="alternate" type="text/html"/>',
         f"    <link href={_attr('https://arxiv.org/pdf/' + p.short_id)}"
         ' rel="related" type="application/pdf" title="pdf"/>',
-        f"    <summary>{_text(p.abstract)}</summary>",
     ]
+    if "no_summary" not in p.quirks:
+        lines.append(f"    <summary>{_text(p.abstract)}</summary>")
     lines += [f"    <category term={_attr(c)} scheme={_attr(_NS_ARXIV)}/>" for c in p.categories]
     lines.append(f"    <published>{_stamp(p.published)}</published>")
     if p.comment is not None:
@@ -405,7 +428,8 @@ def _entry(p: FakePaper) -> list[str]:
     lines.append(f"    <arxiv:primary_category term={_attr(p.primary_category)}/>")
     if p.journal_ref is not None:
         lines.append(f"    <arxiv:journal_ref>{_text(p.journal_ref)}</arxiv:journal_ref>")
-    lines += [f"    <author>\n      <name>{_text(a)}</name>\n    </author>" for a in p.authors]
+    if "no_authors" not in p.quirks:
+        lines += [f"    <author>\n      <name>{_text(a)}</name>\n    </author>" for a in p.authors]
     if p.doi is not None:
         lines.append(f"    <arxiv:doi>{_text(p.doi)}</arxiv:doi>")
         lines.append(
@@ -543,8 +567,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, cut, ATOM_CONTENT_TYPE)
         elif fault.kind == "cut_connection":
             self._send(200, cut, ATOM_CONTENT_TYPE, content_length=len(body))
+        elif fault.kind == "trickle":
+            self._send(200, b"", ATOM_CONTENT_TYPE, content_length=len(body))
+            self._trickle(fake, body, fault.bytes_per_second)
         else:
             self._send(200, body, ATOM_CONTENT_TYPE)
+
+    def _trickle(self, fake: FakeArxiv, body: bytes, bytes_per_second: float) -> None:
+        """Write `body` in small steps at the given rate; stop early when the fake stops."""
+        step = max(1, int(bytes_per_second * TRICKLE_TICK_SECONDS))
+        for offset in range(0, len(body), step):
+            if fake._stopping.wait(step / bytes_per_second):
+                return
+            self.wfile.write(body[offset : offset + step])
 
     def _send(
         self,
@@ -756,3 +791,27 @@ def seed_fake_papers(
             )
         )
     return papers
+
+
+def generated_papers(
+    count: int,
+    *,
+    first: datetime,
+    step: timedelta = timedelta(minutes=1),
+    prefix: str = "2601",
+) -> list[FakePaper]:
+    """`count` small papers submitted `step` apart from `first`, ids `<prefix>.00001` upwards:
+    enough to page through arXiv's limits quickly."""
+    if not 0 < count <= 99999:
+        raise ValueError(f"count must be within 1..99999 (five-digit ids), got {count}")
+    return [
+        FakePaper(
+            arxiv_id=f"{prefix}.{n:05d}",
+            title=f"Generated paper {n}",
+            authors=("A. Author",),
+            abstract=f"Abstract {n}.",
+            published=first + step * (n - 1),
+            updated=first + step * (n - 1),
+        )
+        for n in range(1, count + 1)
+    ]

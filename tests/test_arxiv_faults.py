@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.digest_site import Site, at, expected_window
+from digest.config import ArxivSettings
+from digest.fetch import FetchPlan, FetchResult, FetchSpan, fetch_papers
+from tests.digest_site import FAST_ARXIV, Site, at, expected_window
 from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers
 
 NOW = at("2026-02-14")
+SPAN = FetchSpan(NOW - timedelta(days=14), NOW)
 
 
 @pytest.fixture
@@ -21,13 +25,26 @@ def server(arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> FakeArxiv:
     return arxiv_env
 
 
+def fetch(server: FakeArxiv, *, expect_papers: bool = False, **overrides: object) -> FetchResult:
+    return fetch_papers(
+        "all:neuromorphic",
+        FetchPlan(SPAN, revised_since=NOW - timedelta(days=2)),
+        ArxivSettings.model_validate(FAST_ARXIV | overrides),
+        endpoint=server.url,
+        expect_papers=expect_papers,
+    )
+
+
 @pytest.fixture
-def reference(tmp_path: Path, server: FakeArxiv) -> str:
-    """The README a run without any fault produces."""
-    site = Site.create(tmp_path / "reference")
-    assert site.run(NOW.isoformat()) == 0
+def reference(server: FakeArxiv) -> FetchResult:
+    """What a fetch without any fault returns."""
+    result = fetch(server)
     server.clear_requests()
-    return site.readme()
+    return result
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
 
 TRANSIENT = {
@@ -35,6 +52,7 @@ TRANSIENT = {
     "429 with Retry-After": Fault.http(429, retry_after=1),
     "502": Fault.http(502),
     "time-out": Fault.slow(4),
+    "answer trickling past the time-out": Fault.trickle(2000),
     "dropped connection": Fault.drop(),
     "connection cut mid-body": Fault.cut_connection(0.5),
     "HTML page with status 200": Fault.html_page(),
@@ -45,33 +63,28 @@ TRANSIENT = {
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
 @pytest.mark.parametrize("at_request", [0, 2], ids=["first page", "third page"])
-def test_a_passing_fault_is_retried_and_the_digest_is_complete(
-    tmp_path: Path, server: FakeArxiv, reference: str, fault: Fault, at_request: int
+def test_a_passing_fault_is_retried_and_the_fetch_is_complete(
+    server: FakeArxiv, reference: FetchResult, fault: Fault, at_request: int
 ) -> None:
-    site = Site.create(tmp_path / "site")
     if at_request:
         server.fail_next(Fault.ok(), times=at_request)
     server.fail_next(fault)
-    assert site.run(NOW.isoformat()) == 0
-    assert site.readme() == reference
+    assert fetch(server).papers == reference.papers
     assert server.pending_faults == 0
 
 
-def test_retry_after_is_honoured(tmp_path: Path, server: FakeArxiv) -> None:
-    site = Site.create(tmp_path / "site")
+def test_retry_after_is_honoured(server: FakeArxiv) -> None:
     server.fail_next(Fault.http(429, retry_after=2))
-    assert site.run(NOW.isoformat()) == 0
+    fetch(server)
     first, second = server.requests[:2]
     assert second.time - first.time >= 1.9
 
 
 def test_wrong_total_results_still_fetches_everything(
-    tmp_path: Path, server: FakeArxiv, reference: str
+    server: FakeArxiv, reference: FetchResult
 ) -> None:
-    site = Site.create(tmp_path / "site")
     server.fail_next(Fault.wrong_total(-25))
-    assert site.run(NOW.isoformat()) == 0
-    assert site.readme() == reference
+    assert fetch(server).papers == reference.papers
 
 
 def test_an_outage_longer_than_the_budget_fails_and_changes_nothing(
@@ -84,9 +97,10 @@ def test_an_outage_longer_than_the_budget_fails_and_changes_nothing(
     assert site.run(NOW.isoformat()) == 1
     assert site.files() == before and site.stats() == stats
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1
-    assert "arXiv kept failing for the whole retry budget" in err[0]
-    assert "HTTP 503" in err[0]
+    errors = [line for line in err if line.startswith("error:")]
+    assert len(errors) == 1 and err[-1] == errors[0]  # retries are noted before it
+    assert "arXiv kept failing for the whole retry budget" in errors[0]
+    assert "HTTP 503" in errors[0] and server.url in errors[0]
     assert len(server.requests) > 2  # it did retry
 
 
@@ -103,25 +117,31 @@ def test_a_bad_query_is_a_config_error_with_arxivs_message(
     assert "unbalanced parenthesis in query" in err and "'query' setting in config.yml" in err
 
 
-def test_an_empty_answer_is_retried_then_warned_and_keeps_the_window(
-    tmp_path: Path,
-    server: FakeArxiv,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+def test_an_empty_answer_is_retried_then_warned(
+    server: FakeArxiv, caplog: pytest.LogCaptureFixture
 ) -> None:
+    server.fail_always(Fault.empty_page(total_results=0))
+    assert fetch(server, expect_papers=True).papers == ()
+    # query A: the first try and arxiv.empty_result_retries = 2; then query B
+    assert [r.params["sortBy"] for r in server.requests] == [
+        *["submittedDate"] * 3,
+        "lastUpdatedDate",
+    ]
+    assert any(
+        "arXiv answered no papers although earlier runs found papers" in warning
+        for warning in _warnings(caplog)
+    )
+
+
+def test_an_empty_answer_keeps_the_window(tmp_path: Path, server: FakeArxiv) -> None:
     site = Site.create(tmp_path / "site")
     assert site.run(NOW.isoformat()) == 0
     listed = site.listed()
     before = site.files()
-    server.clear_requests()
     server.fail_always(Fault.empty_page(total_results=0))
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert site.run((NOW + timedelta(hours=3)).isoformat()) == 0
-    assert len(server.requests) == 3  # the first try and arxiv.empty_result_retries = 2
     assert site.files() == before
     assert site.listed() == listed
-    out = capsys.readouterr().out
-    assert "::warning::arXiv answered no papers although earlier runs found papers" in out
 
 
 def test_a_quiet_query_is_not_an_error(tmp_path: Path, server: FakeArxiv) -> None:
@@ -224,10 +244,8 @@ def test_catch_up_finds_papers_announced_late_during_an_outage(
 
 
 def test_a_total_that_stays_too_high_ends_with_a_warning_not_a_failure(
-    tmp_path: Path, server: FakeArxiv, reference: str, capsys: pytest.CaptureFixture[str]
+    server: FakeArxiv, reference: FetchResult, caplog: pytest.LogCaptureFixture
 ) -> None:
-    site = Site.create(tmp_path / "site")
     server.fail_always(Fault.wrong_total(5))
-    assert site.run(NOW.isoformat()) == 0
-    assert site.readme() == reference
-    assert "arXiv promised" in capsys.readouterr().err
+    assert fetch(server).papers == reference.papers
+    assert any("arXiv promised" in warning for warning in _warnings(caplog))

@@ -18,6 +18,7 @@ from tests.fake_arxiv import (
     FakeArxiv,
     FakePaper,
     Fault,
+    generated_papers,
     seed_fake_papers,
 )
 
@@ -401,6 +402,48 @@ def test_slow_answer_trips_read_timeout_unretried(arxiv_server: FakeArxiv) -> No
     with pytest.raises(requests.exceptions.ReadTimeout):
         fetch(arxiv_server, num_retries=3, timeout=0.2)
     assert len(arxiv_server.requests) == 1
+
+
+def test_trickle_sends_headers_at_once_and_the_page_slowly(arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add(paper(1))
+    whole = raw_get(arxiv_server).content
+    arxiv_server.fail_next(Fault.trickle(len(whole) * 2))  # about half a second
+    started = time.monotonic()
+    with requests.get(arxiv_server.url, stream=True, timeout=0.3) as response:
+        assert response.status_code == 200 and time.monotonic() - started < 0.3
+        first = response.raw.read1(100000)
+        body = first + response.raw.read()
+    assert len(first) < len(whole) and body == whole
+    assert 0.4 < time.monotonic() - started < 2  # each read got data within 0.3 s
+
+
+def test_stop_is_prompt_while_a_handler_trickles() -> None:
+    with FakeArxiv([paper(1)]) as server:
+        server.fail_next(Fault.trickle(10))
+        with pytest.raises(requests.exceptions.ConnectionError, match="Read timed out"):
+            requests.get(server.url, timeout=(1, 0.01))
+        started = time.monotonic()
+    assert time.monotonic() - started < 2
+    assert server.errors == []
+
+
+def test_odd_entries_as_the_client_sees_them(arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add(
+        paper(1, title="  ", quirks=frozenset({"no_summary", "no_authors"})),
+        paper(2, T0 - timedelta(hours=1), quirks=frozenset({"unversioned_id"})),
+    )
+    body = raw_get(arxiv_server, max_results="10").content
+    assert body.count(b"<summary>") == 1 and body.count(b"<author>") == 1
+    odd, unversioned = fetch(arxiv_server)
+    assert (odd.title, odd.summary, odd.authors) == (" ", "", [])  # whitespace collapsed
+    assert unversioned.entry_id == "http://arxiv.org/abs/2602.00002"
+    assert unversioned.entry_id == arxiv_server.papers[1].entry_id
+
+
+def test_generated_papers_are_distinct_and_evenly_spaced() -> None:
+    papers = generated_papers(3, first=T0, step=timedelta(hours=2), prefix="2603")
+    assert [p.short_id for p in papers] == ["2603.00001v1", "2603.00002v1", "2603.00003v1"]
+    assert [p.published for p in papers] == [T0, T0 + timedelta(hours=2), T0 + timedelta(hours=4)]
 
 
 def test_stop_is_prompt_while_a_handler_sleeps() -> None:

@@ -1,0 +1,57 @@
+"""Turn the `arxiv` client's results into our records, whatever odd entries arXiv sends."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import UTC
+
+import arxiv
+
+from digest.records import Paper
+
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+_VERSIONED_ID = re.compile(r"^(?P<id>.+)v(?P<version>\d+)$")
+
+log = logging.getLogger(__name__)
+
+
+def keep_newest(papers: dict[str, Paper], paper: Paper | None) -> None:
+    """A paper may show up twice (results shift between pages; A and B overlap): keep its
+    newest version."""
+    if paper is None:
+        return
+    known = papers.get(paper.arxiv_id)
+    if known is None or paper.version > known.version:
+        papers[paper.arxiv_id] = paper
+
+
+def paper_from_result(result: arxiv.Result) -> Paper | None:
+    """Turn the client's Result into our record, with text cleaned for display; None (with a
+    warning) for an entry whose id has no version, which no record can be keyed by."""
+    match = _VERSIONED_ID.match(result.get_short_id())
+    if match is None:
+        log.warning("arXiv sent an entry without a version in its id, skipped: %s", result.entry_id)
+        return None
+    return Paper(
+        arxiv_id=match["id"],
+        version=int(match["version"]),
+        title=clean_text(result.title),
+        authors=tuple(name for author in result.authors if (name := clean_text(author.name))),
+        published=result.published.astimezone(UTC),
+        updated=result.updated.astimezone(UTC),
+        primary_category=result.primary_category,
+        categories=tuple(result.categories),
+        abstract=clean_text(result.summary),
+        comment=clean_text(result.comment) if result.comment else None,
+        journal_ref=clean_text(result.journal_ref) if result.journal_ref else None,
+        doi=result.doi or None,
+    )
+
+
+def clean_text(text: str) -> str:
+    """One line of text: whitespace collapsed, control and bidi-override characters removed."""
+    text = text.translate(_BIDI_CONTROLS)
+    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return " ".join(text.split())
