@@ -22,8 +22,7 @@ def keep_newest(papers: dict[str, Paper], paper: Paper | None) -> None:
     newest version."""
     if paper is None:
         return
-    known = papers.get(paper.arxiv_id)
-    if known is None or paper.version > known.version:
+    if paper.is_newer_than(papers.get(paper.arxiv_id)):
         papers[paper.arxiv_id] = paper
 
 

@@ -21,13 +21,15 @@ import requests
 import urllib3
 from lxml import etree
 
+from digest.errors import DigestError, SettingsError
+
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
 _CHUNK_BYTES = 65536
 _UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH)
 
 
-class FetchError(Exception):
+class FetchError(DigestError):
     """arXiv could not be read completely; the run must change nothing.
 
     `url` is the endpoint that was asked, `cause` the last failure in a few words.
@@ -43,7 +45,7 @@ class ArxivUnreachableError(FetchError):
     """No answer came at all: name not resolved, connection refused, TLS failure, time-out."""
 
 
-class QueryError(Exception):
+class QueryError(SettingsError):
     """arXiv rejected the query itself (HTTP 400): a config problem, not a transient one."""
 
 

@@ -13,12 +13,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import arxiv
 
-from digest.archive import ArchiveState
 from digest.arxiv_entries import clean_text, keep_newest, paper_from_result
 from digest.arxiv_retry import Retrier
 from digest.arxiv_session import (
@@ -30,6 +29,7 @@ from digest.arxiv_session import (
     RequestFailedError,
 )
 from digest.config import ArxivSettings, ConfigError
+from digest.plan import FetchPlan, FetchSpan
 from digest.records import Paper
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "endpoint_from_env",
     "fetch_papers",
     "paper_from_result",
-    "plan_fetch_span",
 ]
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
@@ -52,40 +51,6 @@ MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one 
 
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FetchSpan:
-    """The submission-time range one run asks arXiv for."""
-
-    start: datetime
-    end: datetime
-
-    def holds_any(self, archive: ArchiveState) -> bool:
-        """Whether the archive knows papers from this range, so an empty answer is suspect."""
-        return any(self.start <= paper.published <= self.end for paper in archive.papers.values())
-
-    def query_clause(self) -> str:
-        return f"submittedDate:[{self.start:%Y%m%d%H%M} TO {self.end:%Y%m%d%H%M}]"
-
-    def halves(self) -> tuple[FetchSpan, FetchSpan] | None:
-        """Two ranges whose query clauses cover this one's minutes exactly once; None when the
-        range is a single minute (submittedDate has minute precision)."""
-        first = self.start.replace(second=0, microsecond=0)
-        last = self.end.replace(second=0, microsecond=0)
-        if last <= first:
-            return None
-        middle = first + timedelta(minutes=(last - first) // timedelta(minutes=1) // 2)
-        return FetchSpan(self.start, middle), FetchSpan(middle + timedelta(minutes=1), self.end)
-
-
-@dataclass(frozen=True)
-class FetchPlan:
-    """Query A: papers submitted within `span`. Query B, unless `revised_since` is None: papers
-    revised since then, whenever they were first submitted."""
-
-    span: FetchSpan
-    revised_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -146,27 +111,6 @@ def _url_problem(url: str) -> str:
     return ""
 
 
-def plan_fetch_span(
-    now: datetime,
-    last_run: datetime | None,
-    *,
-    window_days: int,
-    lookback_days: int,
-    max_catchup_days: int,
-) -> FetchSpan:
-    """Reach back `lookback_days` from now, and as far before the last archived run, within the
-    catch-up cap: after missed runs, papers submitted just before the last run but announced
-    during the gap are still asked for. A first run (nothing archived) fetches the whole window.
-    """
-    if last_run is None:
-        days = max(window_days, lookback_days)
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return FetchSpan(start=midnight - timedelta(days=days), end=now)
-    start = min(now, last_run) - timedelta(days=lookback_days)
-    start = max(start, now - timedelta(days=max_catchup_days))
-    return FetchSpan(start=start, end=now)
-
-
 def fetch_papers(
     query: str,
     plan: FetchPlan,
@@ -187,14 +131,15 @@ def fetch_papers(
     client = _make_client(settings, endpoint, session)
     retrier = Retrier(settings, endpoint, session, sleep, first_run)
     run = _Run(settings, session, client, retrier)
-    _fetch_span(run, query, plan.span, expect_papers)
+    if plan.span is not None:
+        _fetch_span(run, query, plan.span, expect_papers)
+    if plan.revised_since is not None:
+        _fetch_revisions(run, query, plan.revised_since, expect_papers and plan.span is None)
     if expect_papers and not run.papers:
         log.warning(
             "arXiv answered no papers although earlier runs found papers in the same date range; "
             "the digest was left as it was (check the query and arXiv's status page)"
         )
-    if plan.revised_since is not None:
-        _fetch_revisions(run, query, plan.revised_since)
     return FetchResult(papers=tuple(run.papers.values()), requests=session.requests)
 
 
@@ -234,7 +179,7 @@ def _fetch_span(run: _Run, query: str, span: FetchSpan, expect_papers: bool) -> 
             _fetch_span(run, query, half, expect_papers=False)
 
 
-def _fetch_revisions(run: _Run, query: str, since: datetime) -> None:
+def _fetch_revisions(run: _Run, query: str, since: datetime, expect_papers: bool) -> None:
     """Query B: newest revisions first, until one is older than `since`.
 
     arXiv documents no lastUpdatedDate filter (ARXIV_API.md), so B sorts by it and stops.
@@ -246,7 +191,7 @@ def _fetch_revisions(run: _Run, query: str, since: datetime) -> None:
         sort_order=arxiv.SortOrder.Descending,
     )
     progress = _Progress()
-    run.retrier.run(lambda: _read_pages(run, search, progress, expect=False, until=since))
+    run.retrier.run(lambda: _read_pages(run, search, progress, expect=expect_papers, until=since))
 
 
 def _read_pages(

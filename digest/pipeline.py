@@ -67,7 +67,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         first_run=history.last_run is None,
     )
     horizon = Horizon(archive.since, history.started, first_run=history.last_run is None)
-    merged = merge(archive.papers, fetched.papers, today=options.now.date(), horizon=horizon)
+    merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)
     window = in_window(merged.papers.values(), options.now, config.window_days)
     entries = _categorized(config, (*window, *merged.new, *merged.updated))
     changes = plan_changes(
@@ -92,8 +92,8 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
 
 
 def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github: bool) -> Layout:
-    """Paths relative to the config's folder; in GitHub mode that folder's place in the checkout."""
-    workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
+    """Paths relative to the config's folder, placed in the repository that holds it."""
+    workspace = _repository_root(config_path, env)
     try:
         return Layout.of(config_path, config.readme_path, config.archive_dir, workspace)
     except ValueError:
@@ -104,6 +104,14 @@ def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github
                 "inside it"
             ) from None
         return Layout.of(config_path, config.readme_path, config.archive_dir, config_path.parent)
+
+
+def _repository_root(config_path: Path, env: Mapping[str, str]) -> Path:
+    """GITHUB_WORKSPACE in Actions; elsewhere the nearest folder above the config holding .git."""
+    if env.get("GITHUB_WORKSPACE"):
+        return Path(env["GITHUB_WORKSPACE"])
+    folder = config_path.resolve().parent
+    return next((p for p in (folder, *folder.parents) if (p / ".git").exists()), folder)
 
 
 def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:

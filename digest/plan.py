@@ -33,13 +33,23 @@ class FetchSpan:
     def query_clause(self) -> str:
         return f"submittedDate:[{self.start:%Y%m%d%H%M} TO {self.end:%Y%m%d%H%M}]"
 
+    def halves(self) -> tuple[FetchSpan, FetchSpan] | None:
+        """Two ranges whose query clauses cover this one's minutes exactly once; None when the
+        range is a single minute (submittedDate has minute precision)."""
+        first = self.start.replace(second=0, microsecond=0)
+        last = self.end.replace(second=0, microsecond=0)
+        if last <= first:
+            return None
+        middle = first + timedelta(minutes=(last - first) // timedelta(minutes=1) // 2)
+        return FetchSpan(self.start, middle), FetchSpan(middle + timedelta(minutes=1), self.end)
+
 
 @dataclass(frozen=True)
 class FetchPlan:
     """What to ask arXiv: a submission range (first run, weekly sweep), updates since a time."""
 
     span: FetchSpan | None
-    revised_since: datetime | None
+    revised_since: datetime | None = None
     sweep: bool = False
 
     @property

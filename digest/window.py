@@ -41,15 +41,18 @@ class Horizon:
 
 
 def merge(
-    known: Mapping[str, Known], fetched: Iterable[Paper], *, today: date, horizon: Horizon
+    known: Mapping[str, Known], fetched: Iterable[Paper], *, now: datetime, horizon: Horizon
 ) -> Merge:
     """Add unseen papers, replace older versions, ignore what is already known.
 
-    Identity is the arXiv id without version, so a paper is never held twice.
+    Identity is the arXiv id without version, so a paper is never held twice. A paper submitted
+    after the run's time is left for a later run: trusting it would file it under a day that
+    has not come (a clock error, or a replay of the past with --now).
     """
+    today = now.date()
     newest: dict[str, Paper] = {}
     for paper in fetched:
-        if paper.is_newer_than(newest.get(paper.arxiv_id)):
+        if paper.published <= now and paper.is_newer_than(newest.get(paper.arxiv_id)):
             newest[paper.arxiv_id] = paper
     papers = dict(known)
     new: list[Known] = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,8 @@ from typing import Any
 import frontmatter
 import yaml
 
-from scripts.update_digest import main
+from digest.cli import main
+from tests.fake_arxiv import seed_fake_papers
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,6 +84,14 @@ class Site:
             records += frontmatter.loads(path.read_text(encoding="utf-8")).metadata.get(kind) or []
         return records
 
+    def archived_on(self, day: str, kind: str = "new") -> list[dict[str, Any]]:
+        """Records on one day's page, all its parts together, in order."""
+        records: list[dict[str, Any]] = []
+        folder = self.root / "archive" / day[:4]
+        for path in sorted(folder.glob(f"{day}*.md"), key=lambda p: (len(p.name), p.name)):
+            records += frontmatter.loads(path.read_text(encoding="utf-8")).metadata.get(kind) or []
+        return records
+
     def copy_to(self, root: Path) -> Site:
         shutil.copytree(self.root, root)
         return Site(root)
@@ -99,6 +110,34 @@ def expected_window(now: datetime, window_days: int = 14) -> set[str]:
     day (the fake gives every seed paper a time after 08:00, and runs happen at 05:00)."""
     first = now.date() - timedelta(days=window_days)
     return {pid for pid, day in seed_published().items() if first <= day < now.date()}
+
+
+def seed_times() -> dict[str, datetime]:
+    """Submission time of each seed paper as the fake arXiv serves it."""
+    return {paper.arxiv_id: paper.published for paper in seed_fake_papers()}
+
+
+def arrivals(runs: Sequence[datetime], window_days: int = 14) -> dict[str, date]:
+    """The day each seed paper arrives in a digest run at these times, by the rule the README
+    states: the first run files what was submitted in the window before it under the submission
+    day; each later run files what was submitted since the run before under its own day (the
+    fake arXiv announces a paper the moment it is submitted)."""
+    first = runs[0]
+    start = first.date() - timedelta(days=window_days)
+    times = seed_times()
+    arrived = {pid: t.date() for pid, t in times.items() if start <= t.date() and t <= first}
+    for previous, run in itertools.pairwise(runs):
+        for pid, moment in times.items():
+            if pid not in arrived and previous < moment <= run:
+                arrived[pid] = run.date()
+    return arrived
+
+
+def expected_listed(runs: Sequence[datetime], window_days: int = 14) -> set[str]:
+    """Seed papers the README should list after runs at these times: those that arrived within
+    the window before the last run."""
+    first_day = runs[-1].date() - timedelta(days=window_days)
+    return {pid for pid, day in arrivals(runs, window_days).items() if day >= first_day}
 
 
 def at(day: str, hour: int = 5) -> datetime:

@@ -149,7 +149,7 @@ def test_a_quiet_query_is_not_an_error(tmp_path: Path, server: FakeArxiv) -> Non
     site = Site.create(tmp_path / "site")
     assert site.run(NOW.isoformat()) == 0
     assert len(server.requests) == 1
-    assert "No papers were submitted in the last 14 days." in site.tree().text()
+    assert "No papers were added in the last 14 days." in site.tree().text()
 
 
 def _daily(site: Site, server: FakeArxiv, first: str, last: str, down: set[str]) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from digest.output import Output, setup_output
-from digest.publish_github import REDACTED, _redacted_logs
+from digest.github_client import redacted_logs
+from digest.github_errors import REDACTED
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,7 +163,7 @@ def test_the_publishers_token_filter_still_applies(
     summary: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = actions(summary)
-    with _redacted_logs(FAKE_GHS):
+    with redacted_logs(FAKE_GHS):
         logging.getLogger("github.Requester").warning("server echoed %s", FAKE_GHS)
     output.finish([])
     seen = capsys.readouterr()

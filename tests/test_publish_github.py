@@ -41,7 +41,7 @@ from digest.publish_github import (
     publish_commit,
     target_from_env,
 )
-from digest.render import BLOCK_END, BLOCK_START, replace_block
+from digest.readme import BLOCK_END, BLOCK_START, replace_block
 from tests.fake_github import (
     BOT_EMAIL,
     BOT_NAME,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.digest_site import HAND_WRITTEN, Site, at, expected_window
+from tests.digest_site import HAND_WRITTEN, Site, arrivals, at, expected_listed, expected_window
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 
@@ -35,10 +35,17 @@ def test_first_run_pages_through_arxiv_and_lists_the_whole_window(
     assert site.readme().endswith(HAND_WRITTEN)
     assert "List last changed: 2026-02-14 05:00 UTC" in site.tree().text()
     assert {r["id"] for r in site.archived()} == expected_window(now)
-    assert list(site.files()) == ["README.md", "archive/2026/2026-02-14.md", "config.yml"]
+    days = sorted({day for day in arrivals([now]).values()})
+    pages = [f"archive/{day:%Y}/{day}.md" for day in days]
+    assert list(site.files()) == ["README.md", *pages, "config.yml"]
+    for page in pages:  # a first run files each paper under its submission day
+        day = page[-13:-3]
+        assert {r["id"] for r in site.archived_on(day)} == {
+            pid for pid, arrived in arrivals([now]).items() if str(arrived) == day
+        }
     out = capsys.readouterr().out
-    assert f"new {len(listed)}, updated 0, dropped 0" in out
-    assert "wrote archive/2026/2026-02-14.md, README.md" in out
+    assert f"new {len(listed)}, updated 0, left the list 0" in out
+    assert f"wrote {', '.join(pages)}, README.md" in out
 
 
 def test_multi_day_simulation(site: Site, arxiv_env: FakeArxiv) -> None:
@@ -46,23 +53,23 @@ def test_multi_day_simulation(site: Site, arxiv_env: FakeArxiv) -> None:
     day = at("2026-02-02")
     revised_on = at("2026-02-06")
     revised = "2602.04035"
+    runs: list[datetime] = []
     while day <= at("2026-02-20"):
         if day == revised_on:
             arxiv_env.revise(revised, title="A Comparative Study, revised")
         assert site.run(day.isoformat()) == 0
+        runs.append(day)
         listed = site.listed()
         assert len(listed) == len({pid for pid, _ in listed}), f"duplicate on {day}"
-        assert {pid for pid, _ in listed} == expected_window(day), day
-        if day > revised_on and revised in expected_window(day):
+        assert {pid for pid, _ in listed} == expected_listed(runs), day
+        if day > revised_on and revised in expected_listed(runs):
             assert (revised, 2) in listed
             assert "A Comparative Study, revised" in site.tree().text()
         day += timedelta(days=1)
 
     new_ids = Counter(record["id"] for record in site.archived("new"))
     assert max(new_ids.values()) == 1
-    assert set(new_ids) == expected_window(at("2026-02-20"), window_days=30) | expected_window(
-        at("2026-02-02")
-    )
+    assert set(new_ids) == set(arrivals(runs))
     assert [(r["id"], r["version"]) for r in site.archived("updated")] == [(revised, 2)]
 
 
@@ -78,7 +85,9 @@ def test_a_run_without_news_changes_no_file(site: Site, capsys: pytest.CaptureFi
 def test_papers_leaving_the_window_update_the_list(site: Site) -> None:
     assert site.run(at("2026-02-14").isoformat()) == 0
     assert site.run(at("2026-02-28").isoformat()) == 0
-    assert {pid for pid, _ in site.listed()} == expected_window(at("2026-02-28"))
+    assert {pid for pid, _ in site.listed()} == expected_listed(
+        [at("2026-02-14"), at("2026-02-28")]
+    )
     assert "List last changed: 2026-02-28 05:00 UTC" in site.tree().text()
 
 
@@ -86,7 +95,8 @@ def test_dry_run_reports_and_writes_nothing(site: Site, capsys: pytest.CaptureFi
     before = site.files()
     assert site.run(at("2026-02-14").isoformat(), "--dry-run") == 0
     assert site.files() == before
-    assert "dry run: would write archive/2026/2026-02-14.md, README.md" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "dry run: would write archive/2026/2026-01-31.md" in out and out.endswith("README.md\n")
 
 
 def test_config_change_rerenders_without_news(site: Site) -> None:
@@ -115,6 +125,10 @@ def test_a_second_run_with_news_on_the_same_day_adds_to_that_days_page(
             updated=at("2026-02-14", hour=6),
         )
     )
+    pages = sorted(p.name for p in (site.root / "archive/2026").iterdir())
     assert site.run(at("2026-02-14", hour=9).isoformat()) == 0
-    assert [p.name for p in (site.root / "archive/2026").iterdir()] == ["2026-02-14.md"]
+    assert sorted(p.name for p in (site.root / "archive/2026").iterdir()) == sorted(
+        {*pages, "2026-02-14.md"}
+    )
     assert {record["id"] for record in site.archived()} == first | {"2602.13000"}
+    assert [r["id"] for r in site.archived_on("2026-02-14")][-1] == "2602.13000"

@@ -27,7 +27,7 @@ def papers(draw: st.DrawFn) -> Paper:
     return make_paper(
         f"2602.{number:05d}",
         version=version,
-        published=datetime(2026, 1, 20, tzinfo=UTC) + timedelta(days=number * 2),
+        published=datetime(2026, 1, 10, tzinfo=UTC) + timedelta(days=number),
         title=f"Paper {number} version {version}",
     )
 
@@ -38,7 +38,7 @@ batches = st.lists(st.lists(papers(), max_size=8), max_size=5)
 def _apply(batch_list: list[list[Paper]]) -> dict[str, Known]:
     known: dict[str, Known] = {}
     for batch in batch_list:
-        known = dict(merge(known, batch, today=TODAY, horizon=LATER).papers)
+        known = dict(merge(known, batch, now=NOW, horizon=LATER).papers)
     return known
 
 
@@ -68,8 +68,8 @@ def test_merge_does_not_depend_on_the_order_runs_arrive_in(
 def test_merging_the_same_fetch_again_brings_no_news(
     known_list: list[Paper], fetched: list[Paper]
 ) -> None:
-    first = merge(_apply([known_list]), fetched, today=TODAY, horizon=LATER)
-    again = merge(first.papers, fetched, today=TODAY, horizon=LATER)
+    first = merge(_apply([known_list]), fetched, now=NOW, horizon=LATER)
+    again = merge(first.papers, fetched, now=NOW, horizon=LATER)
     assert dict(again.papers) == dict(first.papers)
     assert again.new == () and again.updated == ()
 
@@ -80,7 +80,7 @@ def test_a_fetch_never_removes_a_paper_inside_the_window(
 ) -> None:
     known = _apply([known_list])
     before = {k.paper.arxiv_id for k in in_window(known.values(), NOW, 14)}
-    after = in_window(merge(known, fetched, today=TODAY, horizon=LATER).papers.values(), NOW, 14)
+    after = in_window(merge(known, fetched, now=NOW, horizon=LATER).papers.values(), NOW, 14)
     after_ids = [k.paper.arxiv_id for k in after]
     assert len(after_ids) == len(set(after_ids))
     assert before <= set(after_ids)
@@ -91,7 +91,7 @@ def test_new_and_updated_are_reported_separately() -> None:
     result = merge(
         known,
         [make_paper("2602.00001", version=2), make_paper("2602.00002"), make_paper("2602.00001")],
-        today=TODAY,
+        now=NOW,
         horizon=LATER,
     )
     assert [k.paper.arxiv_id for k in result.new] == ["2602.00002"]
@@ -103,7 +103,7 @@ def test_new_and_updated_are_reported_separately() -> None:
 
 def test_a_paper_announced_late_stays_for_the_whole_window_from_its_arrival() -> None:
     late = make_paper("2602.00009", published="2026-01-20T10:00:00+00:00")
-    merged = merge({}, [late], today=TODAY, horizon=LATER)
+    merged = merge({}, [late], now=NOW, horizon=LATER)
     assert merged.new[0].arrived == TODAY
     for day in range(15):
         moment = NOW + timedelta(days=day)
@@ -114,14 +114,14 @@ def test_a_paper_announced_late_stays_for_the_whole_window_from_its_arrival() ->
 def test_a_first_run_files_papers_under_their_submission_day() -> None:
     paper = make_paper("2602.00003", published="2026-02-03T10:00:00+00:00")
     first = Horizon(loaded_since=date(2026, 1, 31), started=None, first_run=True)
-    assert merge({}, [paper], today=TODAY, horizon=first).new[0].arrived == date(2026, 2, 3)
+    assert merge({}, [paper], now=NOW, horizon=first).new[0].arrived == date(2026, 2, 3)
 
 
 def test_papers_the_archive_cannot_vouch_for_are_not_news() -> None:
     before_start = make_paper("2601.00001", published="2025-12-30T10:00:00+00:00")
     unread = make_paper("2601.00002", published="2026-01-05T10:00:00+00:00")
     horizon = Horizon(loaded_since=date(2026, 1, 10), started=date(2025, 12, 31), first_run=False)
-    merged = merge({}, [before_start, unread], today=TODAY, horizon=horizon)
+    merged = merge({}, [before_start, unread], now=NOW, horizon=horizon)
     assert merged.new == () and dict(merged.papers) == {}
 
 
