@@ -101,9 +101,9 @@ def test_general_names_the_fallback_whatever_the_fallback_is_called(tmp_path: Pa
     (tmp_path / "config.yml").write_text(
         "title: T\nquery: cat:gr-qc\n"
         "categories:\n"
-        "  - name: \"🌌 General Relativity\"\n"
+        '  - name: "🌌 General Relativity"\n'
         "    keywords: [black hole, spacetime]\n"
-        "fallback_category: \"📂 Other\"\n",
+        'fallback_category: "📂 Other"\n',
         encoding="utf-8",
     )
     labels = write(
