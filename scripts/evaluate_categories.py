@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -59,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(_report(items, names, config))
+    try:
+        print(_report(items, names, config), flush=True)
+    except BrokenPipeError:
+        # A reader that stops early (`| head`): Python's signal docs ("Note on SIGPIPE") point
+        # stdout at devnull so the exit-time flush raises no second error and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -121,6 +121,21 @@ def test_general_names_the_fallback_whatever_the_fallback_is_called(tmp_path: Pa
     assert header.split() == ["label", "relativity", "other"]
 
 
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), str(SEED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0
+    assert errors == b""
+
+
 def test_a_label_that_names_no_category_exits_2_with_a_message(tmp_path: Path) -> None:
     labels = write(tmp_path, [item("Memristors", "", "hardwre")])
     result = run(labels)
