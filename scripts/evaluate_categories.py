@@ -4,10 +4,11 @@ Usage: python scripts/evaluate_categories.py LABELS.json [--config PATH]
 
 LABELS.json is a list of papers as in tests/fixtures/seed_papers.json: `title`, `abstract` and
 `acceptable_categories` (labels, best first), optionally `id`, `primary_category` and
-`categories`. A label names the one category, or the fallback category, whose name contains it as
-a whole word, case-insensitively: "hardware" is "🛠 Hardware & Materials", "general" is
-"📂 General / Uncategorized". Prints accuracy (acceptable and first choice), a confusion table
-(first-choice label by predicted category) and the misclassified papers.
+`categories`. The label `general` names the fallback category, whatever its name; any other label
+names the one category, or the fallback, whose name contains it as a whole word,
+case-insensitively: "hardware" is "🛠 Hardware & Materials", "other" is "📂 Other". Prints
+accuracy (acceptable and first choice), a confusion table (first-choice label by predicted
+category) and the misclassified papers.
 
 Exit codes: 0 on success, 2 when the labels file or the config is unusable.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -24,14 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from digest.categorize import build_rules, categorize
+from digest.config import Config, ConfigError, load_config
+from digest.records import Paper
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from digest.categorize import build_rules, categorize  # noqa: E402
-from digest.config import Config, ConfigError, load_config  # noqa: E402
-from digest.records import Paper  # noqa: E402
-
+# The label README.md documents for the fallback topic, which a fork may name anything.
+FALLBACK_LABEL = "general"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -59,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(_report(items, names, config))
+    try:
+        print(_report(items, names, config), flush=True)
+    except BrokenPipeError:
+        # A reader that stops early (`| head`): Python's signal docs ("Note on SIGPIPE") point
+        # stdout at devnull so the exit-time flush raises no second error and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
@@ -108,17 +114,21 @@ def _labelled(item: Any, where: str) -> Labelled:
 
 
 def _label_names(items: list[Labelled], config: Config) -> dict[str, str]:
-    """Map each label to the one category (or fallback) name containing it as a word."""
+    """Map `general` to the fallback, each other label to the one name containing it as a word."""
     names = [category.name for category in config.categories] + [config.fallback_category]
     mapping: dict[str, str] = {}
     for label in sorted({label for item in items for label in item.acceptable}):
+        if label.lower() == FALLBACK_LABEL:
+            mapping[label] = config.fallback_category
+            continue
         word = re.compile(rf"(?<!\w){re.escape(label)}(?!\w)", re.IGNORECASE)
         found = [name for name in names if word.search(name)]
         if len(found) != 1:
             problem = "no category name" if not found else f"{len(found)} category names"
             raise UsageError(
                 f"label {label!r} matches {problem} in the config; "
-                f"a label must be a word of exactly one of: {', '.join(names)}"
+                f"a label must be {FALLBACK_LABEL!r} (the fallback) or a word of exactly one of: "
+                + ", ".join(names)
             )
         mapping[label] = found[0]
     return mapping

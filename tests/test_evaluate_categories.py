@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,6 +14,8 @@ SCRIPT = ROOT / "scripts" / "evaluate_categories.py"
 SEED = ROOT / "tests" / "fixtures" / "seed_papers.json"
 
 CONFIG = """\
+title: Test digest
+query: all:memristor
 categories:
   - name: "Hardware stuff"
     keywords: [memristor]
@@ -32,6 +35,8 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         cwd=ROOT,
+        # The digest of this checkout, not whichever one pip installed in editable mode.
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=120,
     )
 
@@ -90,6 +95,45 @@ def test_small_file_reports_accuracy_confusion_and_misses(tmp_path: Path) -> Non
     missed = [line for line in out.splitlines() if line.startswith("  [")]
     assert missed == ["  [hardware -> algorithms] A learning rule for crossbars (2601.00003)"]
     assert "because title: learning rule" in out
+
+
+def test_general_names_the_fallback_whatever_the_fallback_is_called(tmp_path: Path) -> None:
+    (tmp_path / "config.yml").write_text(
+        "title: T\nquery: cat:gr-qc\n"
+        "categories:\n"
+        '  - name: "🌌 General Relativity"\n'
+        "    keywords: [black hole, spacetime]\n"
+        'fallback_category: "📂 Other"\n',
+        encoding="utf-8",
+    )
+    labels = write(
+        tmp_path,
+        [
+            item("Black hole spacetimes", "Kerr black holes.", "relativity"),
+            item("A survey of telescopes", "Mirrors and domes.", "general"),
+            item("Quasar catalogue", "Redshifts.", "other"),
+        ],
+    )
+    result = run(labels, "--config", tmp_path / "config.yml")
+    assert result.returncode == 0, result.stderr
+    assert "acceptable:   3/3 = 100.0%" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.startswith("label "))
+    assert header.split() == ["label", "relativity", "other"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), str(SEED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0
+    assert errors == b""
 
 
 def test_a_label_that_names_no_category_exits_2_with_a_message(tmp_path: Path) -> None:

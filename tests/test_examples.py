@@ -1,0 +1,113 @@
+"""The example configs in examples/ work as a forker's starting point: valid, documented, modest.
+
+The cs.AI example is also held to the accuracy measured on papers labelled by hand, so a change
+to its keywords (or to the categorizer) that places fewer of them well fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from digest.config import DEFAULTS, load_config
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((REPO / "examples").glob("*.yml"))
+CS_AI = REPO / "examples" / "cs-ai-agents.yml"
+CS_AI_LABELS = REPO / "tests" / "fixtures" / "cs_ai_labels.json"
+# Measured when the labels were made: 64/67 acceptable, 54/67 first choice. One more miss of
+# either kind is tolerated; two are a regression.
+ACCEPTABLE_FLOOR = 94.0
+FIRST_CHOICE_FLOOR = 79.0
+
+
+def _flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def test_the_three_promised_examples_exist() -> None:
+    assert [path.name for path in EXAMPLES] == [
+        "astro-ph-exoplanets.yml",
+        "cs-ai-agents.yml",
+        "q-bio-neuro.yml",
+    ]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_example_validates_and_shows_every_setting_with_a_comment(path: Path) -> None:
+    config = load_config(path)
+    assert config.fallback_category not in [category.name for category in config.categories]
+    shown = _flat(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert set(shown) == set(_flat(DEFAULTS)) | {"title", "query", "categories"}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        is_setting = (
+            ":" in stripped and not stripped.startswith(("#", "-")) and not line.startswith("    ")
+        )
+        if is_setting and not stripped.endswith(":"):
+            assert lines[index - 1].strip().startswith("#"), f"no comment above: {line}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_example_says_how_its_modest_keyword_lists_were_chosen(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").split("\n\n")[0]
+    assert "How the keywords were chosen" in header
+    assert "evaluate_categories.py" in header
+    for category in load_config(path).categories:
+        assert 10 <= len(category.keywords) <= 30, (category.name, len(category.keywords))
+
+
+def test_one_example_is_built_on_cat_queries_alone() -> None:
+    query = load_config(REPO / "examples" / "q-bio-neuro.yml").query
+    assert re.fullmatch(r"cat:[\w.-]+( OR cat:[\w.-]+)+", query), query
+
+
+def test_the_busy_field_example_keeps_its_readme_short() -> None:
+    config = load_config(CS_AI)
+    assert config.query == "cat:cs.AI"
+    assert (config.window_days, config.display.full_days) == (7, 1)
+    assert config.display.abstracts == "folded"
+
+
+def test_the_cs_ai_labels_cover_every_topic_and_the_fallback() -> None:
+    papers = json.loads(CS_AI_LABELS.read_text(encoding="utf-8"))
+    assert len(papers) >= 40
+    assert len({paper["id"] for paper in papers}) == len(papers)
+    firsts = Counter(paper["acceptable_categories"][0] for paper in papers)
+    assert set(firsts) == {"agents", "reasoning", "multi-agent", "safety", "evaluation", "general"}
+    assert min(firsts.values()) >= 4, firsts
+
+
+def test_the_cs_ai_example_places_the_labelled_papers_as_measured() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/evaluate_categories.py", str(CS_AI_LABELS), "--config", CS_AI],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        # The digest of this checkout, not whichever one pip installed in editable mode.
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    scores = dict(
+        re.findall(r"^(acceptable|first choice):\s+\d+/\d+ = ([\d.]+)%$", result.stdout, re.M)
+    )
+    assert float(scores["acceptable"]) >= ACCEPTABLE_FLOOR, result.stdout
+    assert float(scores["first choice"]) >= FIRST_CHOICE_FLOOR, result.stdout
