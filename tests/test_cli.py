@@ -53,7 +53,8 @@ def site(tmp_path: Path, arxiv_env: FakeArxiv) -> Site:
 def test_bad_config_exits_2_with_one_line_and_writes_nothing(
     site: Site, config: str, expected: str
 ) -> None:
-    (site.root / "config.yml").write_text(config, encoding="utf-8")
+    shipped = (site.root / "config.yml").read_text(encoding="utf-8")
+    (site.root / "config.yml").write_text(shipped + config, encoding="utf-8")
     before = site.files()
     result = _run(site, "--now", NOW.isoformat())
     assert result.returncode == 2
@@ -62,10 +63,60 @@ def test_bad_config_exits_2_with_one_line_and_writes_nothing(
     assert site.files() == before
 
 
-def test_bad_now_is_a_usage_error(site: Site) -> None:
-    result = _run(site, "--now", "yesterday")
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("yesterday", "not an ISO-8601 time: 'yesterday'"),
+        ("0001-01-01T00:00:00+14:00", "is outside 1991-08-01 to 2999-12-31"),
+        ("9999-12-31T23:59:59-12:00", "is outside 1991-08-01 to 2999-12-31"),
+        ("1970-01-01", "is outside 1991-08-01 to 2999-12-31"),
+    ],
+)
+def test_bad_now_is_a_usage_error(site: Site, now: str, expected: str) -> None:
+    before = site.files()
+    result = _run(site, "--now", now)
     assert result.returncode == 2
-    assert "not an ISO-8601 time: 'yesterday'" in result.stderr
+    assert expected in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and site.files() == before
+
+
+def test_python_m_digest_runs_the_bot(site: Site) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=site.root,
+    )
+    assert result.returncode == 0 and "--config" in result.stdout and "--now" in result.stdout
+
+
+def test_a_readme_that_is_not_utf8_fails_naming_it(site: Site) -> None:
+    (site.root / "README.md").write_bytes(b"<!-- digest:start -->\n\xff\xfe\n")
+    before = site.files()
+    result = _run(site, "--now", NOW.isoformat())
+    assert result.returncode == 1
+    assert "README.md is not UTF-8 text" in result.stderr and result.stderr.count("\n") == 1
+    assert site.files() == before
+
+
+def test_a_finished_run_exits_0_when_its_summary_cannot_be_written(site: Site) -> None:
+    result = _run(site, "--now", NOW.isoformat(), env={"GITHUB_STEP_SUMMARY": str(site.root)})
+    assert result.returncode == 0
+    assert "cannot add to the job summary" in result.stderr
+    assert "wrote " in result.stdout
+
+
+def test_staged_files_left_by_an_interrupted_run_are_removed(site: Site) -> None:
+    leftovers = [
+        site.root / ".README.md.x1y2z3.tmp",
+        site.root / "archive/2026/.2026-02-13.md.a.tmp",
+    ]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half-written", encoding="utf-8")
+    assert _run(site, "--now", NOW.isoformat()).returncode == 0
+    assert not any(path.exists() for path in leftovers)
 
 
 def test_in_actions_errors_become_annotations(
@@ -86,8 +137,13 @@ def test_in_actions_errors_become_annotations(
         env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.returncode == 1
-    assert result.stdout.startswith("::error::arXiv kept failing for the whole retry budget")
+    annotations = result.stdout.splitlines()
+    assert annotations[-1].startswith("::error::arXiv kept failing for the whole retry budget")
+    assert all(line.startswith("::warning::arXiv request to") for line in annotations[:-1])
+    assert "no run has succeeded yet" in annotations[-1]
     assert "Traceback" not in result.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "error: arXiv kept failing" in text and "retrying in" in text
 
 
 def test_in_actions_the_summary_reaches_the_run_page(site: Site, tmp_path: Path) -> None:
@@ -97,8 +153,8 @@ def test_in_actions_the_summary_reaches_the_run_page(site: Site, tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     text = summary.read_text(encoding="utf-8")
-    assert "dry run: would write archive/2026/2026-02-14.md, README.md" in text
-    assert "🛠 Hardware & Materials" in text
+    assert "dry run: would write archive/2026/2026-01-31.md" in text
+    assert "🛠 Hardware \\& Materials" in text  # escaped for Markdown, shown as written
 
 
 def test_a_bad_arxiv_url_is_named_and_not_retried(site: Site) -> None:
