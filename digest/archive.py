@@ -23,6 +23,7 @@ import yaml
 
 from digest.archive_page import render_parts
 from digest.errors import DigestError
+from digest.front_matter import FlowYamlHandler
 from digest.paths import Layout
 from digest.records import Entry, Known, RecordError, timestamp
 
@@ -47,6 +48,7 @@ class DayPage:
     new: tuple[Entry, ...]
     updated: tuple[Entry, ...]
     query: str = ""
+    rules: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,10 @@ def read_history(layout: Layout, today: date) -> History:
     return History(last_run, past[0][0], ignored)
 
 
-def load_archive(layout: Layout, since: date, until: date) -> ArchiveState:
+def load_archive(layout: Layout, since: date, until: date, rules: str = "") -> ArchiveState:
     """Read the pages dated from `since` to `until`: every paper first submitted since then is
-    on one of them, because a paper arrives no earlier than its submission."""
+    on one of them, because a paper arrives no earlier than its submission. Decisions made under
+    the `rules` fingerprint come back with their papers."""
     parts: dict[date, list[DayPage]] = {}
     for day, _, path in _page_files(layout.disk_path(layout.archive), since):
         if day <= until:
@@ -99,9 +102,10 @@ def load_archive(layout: Layout, since: date, until: date) -> ArchiveState:
     for page in pages.values():
         for entry in (*page.new, *page.updated):
             current = papers.get(entry.paper.arxiv_id)
-            if current is None or entry.paper.is_newer_than(current.paper):
+            if entry.paper.is_newer_than(current.paper if current else None):
                 arrived = entry.arrived if current is None else current.arrived
-                papers[entry.paper.arxiv_id] = Known(entry.paper, arrived)
+                decision = entry.decision if rules and page.rules == rules else None
+                papers[entry.paper.arxiv_id] = Known(entry.paper, arrived, decision)
     return ArchiveState(MappingProxyType(papers), MappingProxyType(pages), since)
 
 
@@ -112,6 +116,7 @@ def _joined(parts: Sequence[DayPage]) -> DayPage:
         new=tuple(entry for part in parts for entry in part.new),
         updated=tuple(entry for part in parts for entry in part.updated),
         query=parts[0].query,
+        rules=parts[0].rules,
     )
 
 
@@ -147,6 +152,7 @@ def read_page(path: Path) -> DayPage:
             new=tuple(Entry.from_record(record, day) for record in _records(meta, "new")),
             updated=tuple(Entry.from_record(record, day) for record in _records(meta, "updated")),
             query=str(meta.get("query") or ""),
+            rules=str(meta.get("rules") or ""),
         )
 
     return _checked(path, parse)
@@ -154,8 +160,9 @@ def read_page(path: Path) -> DayPage:
 
 def _front_matter(path: Path) -> Mapping[str, Any]:
     try:
-        return frontmatter.loads(path.read_text(encoding="utf-8")).metadata
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        text = path.read_text(encoding="utf-8")
+        return frontmatter.loads(text, handler=FlowYamlHandler()).metadata
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
         raise ArchiveError(
             f"{path}: cannot be read ({_first_line(error)}); restore it from git history"
         ) from None
@@ -194,6 +201,7 @@ def add_to_page(previous: DayPage | None, page: DayPage) -> DayPage:
         new=previous.new + page.new,
         updated=previous.updated + page.updated,
         query=page.query,
+        rules=page.rules,
     )
 
 

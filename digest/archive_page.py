@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import frontmatter
-import yaml
 
+from digest.front_matter import FlowYamlHandler, dump
 from digest.markdown import authors_line, blocks, bullets, escape, heading, link
 from digest.records import Entry
 
@@ -54,7 +54,7 @@ def render_parts(page: DayPage, order: Sequence[str], max_bytes: int) -> list[st
 
 
 def _slot(updated: bool, entry: Entry) -> _Slot:
-    size = len(_dump([entry.to_record()]).encode("utf-8")) + len(_item(entry).encode("utf-8"))
+    size = len(dump({"r": [entry.to_record()]}).encode("utf-8")) + len(_item(entry).encode("utf-8"))
     return _Slot(updated, entry, size + 8)
 
 
@@ -71,14 +71,6 @@ def _pack(slots: Sequence[_Slot], room: int) -> list[list[_Slot]]:
     return groups
 
 
-def _dump(value: Any) -> str:
-    # The C dumper: PyYAML's pure-Python one took seconds on a busy field's first run.
-    text: str = yaml.dump(
-        value, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100
-    )
-    return text
-
-
 def _text(
     page: DayPage, group: Sequence[_Slot], order: Sequence[str], number: int, total: int
 ) -> str:
@@ -88,6 +80,7 @@ def _text(
         "date": page.day.isoformat(),
         "last_run": page.last_run.isoformat(),
         "query": page.query,
+        "rules": page.rules,
         "part": number,
         "parts": total,
         "new": [entry.to_record() for entry in new],
@@ -95,16 +88,7 @@ def _text(
     }
     post = frontmatter.Post(_body(page, new, updated, order, number, total))
     post.metadata.update(metadata)
-    return (
-        frontmatter.dumps(
-            post,
-            Dumper=yaml.CSafeDumper,
-            sort_keys=False,
-            allow_unicode=True,
-            width=100,
-        )
-        + "\n"
-    )
+    return frontmatter.dumps(post, handler=FlowYamlHandler()) + "\n"
 
 
 def _body(

@@ -96,7 +96,7 @@ def _archive_files(
         by_day.setdefault(now.date(), ([], []))[1].append(entry)
     files: dict[str, str] = {}
     for day, (arrived, revised) in sorted(by_day.items()):
-        page = DayPage(day, now, tuple(arrived), tuple(revised), config.query)
+        page = DayPage(day, now, tuple(arrived), tuple(revised), config.query, config.rules_key)
         page = add_to_page(pages.get(day), page)
         files |= page_files(page, layout, config.category_order, config.display.max_page_bytes)
     return files

@@ -8,6 +8,8 @@ calendar's edges, so no setting can make a run overflow.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -134,6 +136,16 @@ class Config(_Strict):
     def category_order(self) -> tuple[str, ...]:
         """Every category a paper can get, in display order, the fallback last."""
         return (*(category.name for category in self.categories), self.fallback_category)
+
+    @property
+    def rules_key(self) -> str:
+        """A fingerprint of the settings that decide a paper's category: archived decisions
+        made under the same fingerprint are reused instead of recomputed."""
+        settings = self.model_dump(
+            mode="json", include={"categories", "fallback_category", "relevance"}
+        )
+        text = json.dumps(settings, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

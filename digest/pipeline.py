@@ -115,10 +115,13 @@ def _repository_root(config_path: Path, env: Mapping[str, str]) -> Path:
 
 
 def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
-    """Each paper categorized once, by the current config."""
+    """Each paper categorized once by the current config; decisions the archive holds from the
+    same settings are reused, so a busy field's daily run categorizes only its news."""
     rules = build_rules(config)
     return {
-        known.paper.arxiv_id: Entry(known.paper, known.arrived, categorize(known.paper, rules))
+        known.paper.arxiv_id: Entry(
+            known.paper, known.arrived, known.decision or categorize(known.paper, rules)
+        )
         for known in papers
     }
 

@@ -112,6 +112,8 @@ class Known:
 
     paper: Paper
     arrived: date
+    decision: Decision | None = None
+    """The stored category, when the settings that decided it are today's; else None."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Entry:
             "arrived": self.arrived.isoformat(),
             "category": self.decision.category,
             "category_reason": self.decision.reason,
+            "relevant": self.decision.relevant,
         }
 
     @classmethod
@@ -139,7 +142,8 @@ class Entry:
             day = filed_on if arrived is None else date.fromisoformat(str(arrived))
         except ValueError:
             raise RecordError(f"paper {paper.arxiv_id}: arrived must be a date") from None
-        decision = Decision(_text(record, "category"), _text(record, "category_reason"))
+        relevant = record.get("relevant", True) is not False
+        decision = Decision(_text(record, "category"), _text(record, "category_reason"), relevant)
         return cls(paper=paper, arrived=day, decision=decision)
 
 

@@ -196,9 +196,11 @@ def test_whatever_the_fetch_accepts_the_archive_reads_back(
     root = tmp_path_factory.mktemp("archive")
     day = date(2026, 2, 5)
     entries = tuple(make_entry(paper, arrived=day) for paper in papers)
-    _save(root, DayPage(day, datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ()))
+    files = _save(root, DayPage(day, datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ()))
     loaded = load_archive(_layout(root), since=date(1990, 1, 1), until=day)
     assert loaded.pages[day].new == entries
+    for text in files.values():  # any YAML reader (GitHub's, PyYAML's) reads the same records
+        assert frontmatter.loads(text).metadata["new"] == [e.to_record() for e in entries]
 
 
 def test_a_busy_day_is_split_into_parts_that_each_fit_and_load_back_whole(tmp_path: Path) -> None:

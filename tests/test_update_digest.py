@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.digest_site import HAND_WRITTEN, Site, arrivals, at, expected_listed, expected_window
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
@@ -132,3 +133,14 @@ def test_a_second_run_with_news_on_the_same_day_adds_to_that_days_page(
     )
     assert {record["id"] for record in site.archived()} == first | {"2602.13000"}
     assert [r["id"] for r in site.archived_on("2026-02-14")][-1] == "2602.13000"
+
+
+def test_changed_topics_recategorize_archived_papers_on_the_next_run(site: Site) -> None:
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    assert len(site.tree().find_all("h2")) > 1
+    config = site.root / "config.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["relevance"]["min_score"] = 1000  # no paper scores that high: all go to fallback
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    assert site.run(at("2026-02-14", hour=6).isoformat()) == 0
+    assert [h.text() for h in site.tree().find_all("h2")] == ["📂 General / Uncategorized"]

@@ -1,0 +1,53 @@
+"""Archive front matter written in YAML's flow style, which is also JSON.
+
+A busy field's window holds thousands of records, and PyYAML builds each value in Python: reading
+them took seconds. Flow-style YAML that is also valid JSON is still YAML front matter, so GitHub
+and any YAML reader (python-frontmatter's default handler included) read the page as before,
+while the bot reads it with the json module at C speed. One record per line keeps diffs small.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+# Characters a YAML stream may not hold raw, and line breaks YAML 1.1 would fold inside a
+# quoted scalar (U+0085, U+2028, U+2029): written as JSON escapes, which both languages read.
+_NOT_YAML_SAFE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+class FlowYamlHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, writing flow style and reading it as JSON."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        try:
+            return json.loads(fm)
+        except ValueError:  # block-style YAML, as pages written before this format were
+            return yaml.load(fm, Loader=yaml.CSafeLoader)
+
+    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
+        return dump(metadata)
+
+
+def dump(metadata: Mapping[str, object]) -> str:
+    """The mapping as one JSON object, each record of a list of records on its own line."""
+    fields = []
+    for key, value in metadata.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            records = ",\n".join(_json(record) for record in value)
+            fields.append(f"{_json(key)}: [\n{records}\n]")
+        else:
+            fields.append(f"{_json(key)}: {_json(value)}")
+    return "{" + ",\n".join(fields) + "}"
+
+
+def _json(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_SAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
