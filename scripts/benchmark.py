@@ -7,22 +7,15 @@ folder, so start-up counts as in Actions. Not a test: timings need a quiet machi
 
 * Small field ("A codebase the next engineer can change"): a typical day, 14-day window, the 81
   seed papers archived by a run the day before and 20 new ones; against it a plain script doing
-  the old bot's job (scripts/plain_baseline.py), alternated, median of 5 each.
-* Busy field ("Busy fields"): 300 new papers each weekday and two years of daily archive pages:
-  one daily run's wall time (median of 3), peak memory, arXiv requests and the size of every
-  page it wrote; then categorizing and rendering 2,000 papers in this process.
-
-The busy field's archive: one weekday's page is rendered by digest.archive.page_files from 300
-real cs.AI papers (../shared/fixtures, or the seed papers when absent); every other weekday of
-the two years is a copy with its date and id prefix replaced (same lengths, so sizes and YAML
-wrapping stay real). A run reads only the last ~40 days, and those match what the local arXiv
-serves; the page of the day before the timed run is written by a real run of the digest.
+  the old bot's job (scripts/plain_baseline.py), alternated, median of 7 each.
+* Busy field ("Busy fields"): 300 new papers each weekday and two years of daily archive pages
+  (see scripts/benchmark_data.py for what is real and what is copied); after a real run the day
+  before, one daily run's wall time (median of 3), peak memory, arXiv requests and the size of
+  every page it wrote; then categorizing and rendering 2,000 papers in this process.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import shutil
 import statistics
@@ -30,36 +23,34 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from digest.archive import DayPage, page_files
 from digest.categorize import build_rules, categorize
 from digest.config import Config, load_config
 from digest.paths import Layout
-from digest.records import Entry, Paper
+from digest.records import Entry
 from digest.render import BlockSpec, render_block
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
-
-ROOT = Path(__file__).resolve().parents[1]
-TEXTS = (
-    ROOT.parent / "shared/fixtures/cs_ai_papers.json",
-    ROOT / "tests/fixtures/seed_papers.json",
+from scripts.benchmark_data import (
+    ROOT,
+    RUN_AT,
+    as_paper,
+    busy_day,
+    make_site,
+    small_day,
+    weekdays,
+    write_history,
 )
-# A Wednesday after the seed papers: the run before it (Tuesday) is in the same ISO week, so
-# neither run is the week's first, which also sweeps for late papers.
-RUN_AT = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
-SMALL_REPEATS, SMALL_NEW = 5, 20
-STARTUP_BUDGET, STARTUP_GOAL = 1.5, 1.3
-BUSY_REPEATS, BUSY_PER_DAY, BATCH = 3, 300, 2_000
-HISTORY_DAYS, SERVED_DAYS = 730, 45  # served: more than late_sweep_days (38), all a run can ask
-TEMPLATE_DAY = date(1999, 12, 31)
-BUSY_RATIO_BUDGET, MEMORY_BUDGET_MB, BATCH_BUDGET_S = 3.0, 300.0, 1.0
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers
+
+SMALL_REPEATS, BUSY_REPEATS, BATCH = 7, 3, 2_000
+SERVED_DAYS = 45  # more than late_sweep_days (38): all a run can ask the local arXiv for
+# Budgets, from the issues "A codebase the next engineer can change" and "Busy fields".
+STARTUP_RATIO, STARTUP_GOAL, BUSY_RATIO, MEMORY_MIB, BATCH_SECONDS = 1.5, 1.3, 3.0, 300, 1.0
 
 
 @dataclass(frozen=True)
@@ -110,31 +101,6 @@ def digest_command(site: Path, now: datetime) -> list[str]:
     ]
 
 
-def make_site(folder: Path, *, busy: bool) -> Path:
-    """A digest folder: the repository's config.yml without arXiv's delay, an empty block.
-
-    A busy field keeps the default display.full_days (3): the 14 of config.yml is for its small
-    field, as its comment says."""
-    settings = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    settings["arxiv"]["delay_seconds"] = 0
-    if busy:
-        settings["display"].pop("full_days")
-    folder.mkdir(parents=True)
-    text = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
-    (folder / "config.yml").write_text(text, encoding="utf-8")
-    readme = "<!-- digest:start -->\n<!-- digest:end -->\n\n## About\n\nHand-written text.\n"
-    (folder / "README.md").write_text(readme, encoding="utf-8")
-    return folder
-
-
-@functools.cache
-def texts() -> list[dict[str, Any]]:
-    """Real titles, authors and abstracts (~1,300 characters) to give generated papers."""
-    path = next(path for path in TEXTS if path.exists())
-    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    return records
-
-
 def small_field(work: Path) -> tuple[list[Row], float]:
     """Rows for the typical small-field day, and the digest's median seconds for it."""
     query = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["query"]
@@ -143,7 +109,7 @@ def small_field(work: Path) -> tuple[list[Row], float]:
     with FakeArxiv(seed_fake_papers()) as server:
         template = make_site(work / "small", busy=False)
         run_child(digest_command(template, RUN_AT - timedelta(days=1)), template, server.url)
-        server.add(*_small_day(RUN_AT - timedelta(days=1)))
+        server.add(*small_day(RUN_AT - timedelta(days=1)))
         for repeat in range(SMALL_REPEATS):
             site, plain_site = work / f"small-{repeat}", work / f"small-{repeat}-plain"
             shutil.copytree(template, site)
@@ -157,92 +123,10 @@ def small_field(work: Path) -> tuple[list[Row], float]:
         Row(f"small field: typical day, digest (median of {SMALL_REPEATS})", f"{digest:.3f} s"),
         Row("  its summary", digest_runs[0].summary),
         Row("small field: plain script, old bot's job", f"{baseline:.3f} s"),
-        Row(
-            "small field: digest / plain script",
-            f"{ratio:.2f}x",
-            f"<= {STARTUP_BUDGET}x (goal {STARTUP_GOAL}x)",
-            ratio <= STARTUP_BUDGET,
+        checked(
+            f"small field: digest / plain (goal {STARTUP_GOAL}x)", ratio, STARTUP_RATIO, "{:.2f}x"
         ),
     ], digest
-
-
-def _small_day(after: datetime) -> list[FakePaper]:
-    """New papers with real texts, submitted between the previous run and the timed one."""
-    step = (RUN_AT - after) / (SMALL_NEW + 1)
-    return [
-        FakePaper(
-            arxiv_id=f"{RUN_AT:%y%m}.9{n:04d}",
-            title=text["title"],
-            authors=tuple(text["authors"]),
-            abstract=text["abstract"],
-            published=after + step * (n + 1),
-            updated=after + step * (n + 1),
-        )
-        for n, text in enumerate(texts()[:SMALL_NEW])
-    ]
-
-
-def busy_day(day: date) -> list[FakePaper]:
-    """A weekday's papers, ids `YYMM.DDnnn`, submitted one a minute from midnight, before the
-    05:00 run; the same texts every day, so a copied archive page matches them."""
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return [
-        FakePaper(
-            arxiv_id=f"{day:%y%m}.{day:%d}{n:03d}",
-            title=text["title"],
-            authors=tuple(text["authors"]),
-            abstract=text["abstract"],
-            published=start + timedelta(minutes=n),
-            updated=start + timedelta(minutes=n),
-            primary_category=text.get("primary_category", "cs.NE"),
-            categories=tuple(text.get("categories", ())),
-            comment=text.get("comment"),
-        )
-        for n, text in enumerate(texts()[:BUSY_PER_DAY])
-    ]
-
-
-def as_paper(fake: FakePaper) -> Paper:
-    return Paper(
-        arxiv_id=fake.arxiv_id,
-        version=fake.version,
-        title=fake.title,
-        authors=fake.authors,
-        published=fake.published,
-        updated=fake.updated,
-        primary_category=fake.primary_category,
-        categories=fake.categories,
-        abstract=fake.abstract,
-        comment=fake.comment,
-    )
-
-
-def weekdays(first: date, last: date) -> Iterator[date]:
-    for offset in range((last - first).days + 1):
-        day = first + timedelta(days=offset)
-        if day.weekday() < 5:
-            yield day
-
-
-def write_history(site: Path, config: Config, last: date) -> int:
-    """Two years of weekday pages up to `last`, copied from one real page; the bytes written."""
-    layout = Layout(site, "", config.readme_path, config.archive_dir)
-    rules = build_rules(config)
-    papers = [as_paper(fake) for fake in busy_day(TEMPLATE_DAY)]
-    entries = tuple(Entry(p, TEMPLATE_DAY, categorize(p, rules)) for p in papers)
-    ran = datetime(TEMPLATE_DAY.year, TEMPLATE_DAY.month, TEMPLATE_DAY.day, 5, tzinfo=UTC)
-    page = DayPage(TEMPLATE_DAY, ran, entries, (), config.query)
-    order, limit = config.category_order, config.display.max_page_bytes
-    parts = list(page_files(page, layout, order, limit).values())
-    written = 0
-    for day in weekdays(last - timedelta(days=HISTORY_DAYS), last):
-        for number, text in enumerate(parts, start=1):
-            path = site / layout.page(day, number)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            moved = text.replace(f"{TEMPLATE_DAY}", f"{day}")
-            moved = moved.replace(f"{TEMPLATE_DAY:%y%m.%d}", f"{day:%y%m.%d}")
-            written += path.write_bytes(moved.encode("utf-8"))
-    return written
 
 
 def busy_field(work: Path, small_seconds: float) -> list[Row]:
@@ -250,10 +134,34 @@ def busy_field(work: Path, small_seconds: float) -> list[Row]:
     site = make_site(work / "busy", busy=True)
     config = load_config(site / "config.yml")
     history = write_history(site, config, RUN_AT.date() - timedelta(days=2))
-    served = weekdays(
-        RUN_AT.date() - timedelta(days=SERVED_DAYS), RUN_AT.date() - timedelta(days=1)
-    )
-    with FakeArxiv(paper for day in served for paper in busy_day(day)) as server:
+    runs, requests, last_copy = busy_runs(work, site)
+    seconds = statistics.median(run.seconds for run in runs)
+    limit = config.display.max_page_bytes
+    return [
+        Row(f"busy field: {history / 2**20:.0f} MiB of archive pages, 300 new papers", ""),
+        Row(f"busy field: daily run (median of {BUSY_REPEATS})", f"{seconds:.3f} s"),
+        Row("  its summary", runs[0].summary),
+        checked(
+            "busy field: daily run / small-field day",
+            seconds / small_seconds,
+            BUSY_RATIO,
+            "{:.2f}x",
+        ),
+        checked("busy field: peak memory", max(r.peak_mb for r in runs), MEMORY_MIB, "{:.0f} MiB"),
+        Row("busy field: arXiv requests (each run)", ", ".join(map(str, requests))),
+        *(
+            checked(f"  page written: {name}", size, limit, "{:,} B")
+            for name, size in written_pages(site, last_copy).items()
+        ),
+        *batch_rows(config),
+    ]
+
+
+def busy_runs(work: Path, site: Path) -> tuple[list[ChildRun], list[int], Path]:
+    """A real run the day before, then the timed daily runs, each on a fresh copy of the site;
+    the runs, arXiv requests per run, and the last copy."""
+    first, last = RUN_AT.date() - timedelta(days=SERVED_DAYS), RUN_AT.date() - timedelta(days=1)
+    with FakeArxiv(paper for day in weekdays(first, last) for paper in busy_day(day)) as server:
         run_child(digest_command(site, RUN_AT - timedelta(days=1)), site, server.url)
         server.add(*busy_day(RUN_AT.date()))
         runs, requests = [], []
@@ -264,30 +172,7 @@ def busy_field(work: Path, small_seconds: float) -> list[Row]:
             server.clear_requests()
             runs.append(run_child(digest_command(copy, RUN_AT), copy, server.url))
             requests.append(len(server.requests))
-    seconds = statistics.median(run.seconds for run in runs)
-    peak = max(run.peak_mb for run in runs)
-    rows = [
-        Row(f"busy field: two years of pages ({history / 2**20:.0f} MiB), 300 new", ""),
-        Row(f"busy field: daily run (median of {BUSY_REPEATS})", f"{seconds:.3f} s"),
-        Row("  its summary", runs[0].summary),
-        Row(
-            "busy field: daily run / small-field day",
-            f"{seconds / small_seconds:.2f}x",
-            f"<= {BUSY_RATIO_BUDGET}x",
-            seconds <= BUSY_RATIO_BUDGET * small_seconds,
-        ),
-        Row(
-            "busy field: peak memory of the run",
-            f"{peak:.0f} MiB",
-            f"<= {MEMORY_BUDGET_MB:.0f} MiB",
-            peak <= MEMORY_BUDGET_MB,
-        ),
-        Row("busy field: arXiv requests", ", ".join(map(str, requests))),
-    ]
-    limit = config.display.max_page_bytes
-    for name, size in written_pages(site, copy).items():
-        rows.append(Row(f"  page written: {name}", f"{size:,} B", f"<= {limit:,} B", size <= limit))
-    return rows + batch_rows(config)
+    return runs, requests, copy
 
 
 def written_pages(before: Path, after: Path) -> dict[str, int]:
@@ -302,7 +187,7 @@ def written_pages(before: Path, after: Path) -> dict[str, int]:
 
 def batch_rows(config: Config) -> list[Row]:
     """Categorize and render BATCH papers in this process, as a busy run's window does."""
-    layout = Layout(Path("."), "", config.readme_path, config.archive_dir)
+    layout = Layout(Path(), "", config.readme_path, config.archive_dir)
     days = sorted(weekdays(RUN_AT.date() - timedelta(days=14), RUN_AT.date()), reverse=True)
     share = BATCH // len(days) + 1
     papers = [(day, as_paper(f)) for day in days for f in reversed(busy_day(day)[:share])]
@@ -323,17 +208,16 @@ def batch_rows(config: Config) -> list[Row]:
     )
     sorting = median_seconds(categorize_all)
     rendering = median_seconds(lambda: render_block(spec, entries))
-    total = sorting + rendering
     return [
         Row(f"categorize {len(papers):,} papers (median of 3)", f"{sorting:.3f} s"),
         Row(f"render a README block of {len(entries):,} papers", f"{rendering:.3f} s"),
-        Row(
-            "categorize + render",
-            f"{total:.3f} s",
-            f"<= {BATCH_BUDGET_S} s",
-            total <= BATCH_BUDGET_S,
-        ),
+        checked("categorize + render", sorting + rendering, BATCH_SECONDS, "{:.3f} s"),
     ]
+
+
+def checked(name: str, value: float, limit: float, shown: str) -> Row:
+    """A row with a budget: `value` must not exceed `limit`; `shown` formats both."""
+    return Row(name, shown.format(value), f"<= {shown.format(limit)}", value <= limit)
 
 
 def median_seconds(action: Callable[[], object], repeats: int = 3) -> float:
