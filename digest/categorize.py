@@ -23,11 +23,21 @@ editing config.yml only. The rule, in full:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from digest.config import Config
+from digest.config import CategorySpec, Config
+from digest.matching import (
+    CompiledTerm,
+    KeyScanner,
+    SearchText,
+    compile_term,
+    could_match,
+    key_scanner,
+    matches,
+    search_text,
+)
 from digest.records import Decision, Entry, Paper
 
 TITLE_WEIGHT = 3
@@ -38,50 +48,43 @@ CROSS_LIST_HINT = 1
 REASON_LIMIT = 200
 SHOWN_TERMS = 6
 
-# Space, ASCII hyphen and the Unicode hyphens and dashes arXiv abstracts use between words.
-_SEPARATOR = r"[\s\-\u2010-\u2015]*"
-_WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015]+")
-
-
-@dataclass(frozen=True)
-class Term:
-    """One configured word or phrase, the regex that finds it, and text every match starts with.
-
-    `lead` lets a search skip the regex when the (lower-cased) text cannot contain a match.
-    """
-
-    text: str
-    pattern: re.Pattern[str]
-    lead: str
-
 
 @dataclass(frozen=True)
 class CategoryRule:
-    """A configured category, compiled."""
+    """A configured category, compiled; arXiv patterns lower-cased, `*` groups as prefixes."""
 
     name: str
-    keywords: tuple[Term, ...]
-    exclude: tuple[Term, ...]
+    keywords: tuple[CompiledTerm, ...]
+    exclude: tuple[CompiledTerm, ...]
     arxiv_categories: tuple[str, ...]
+    arxiv_exact: frozenset[str]
+    arxiv_groups: tuple[str, ...]
+
+
+class _Keyword(NamedTuple):
+    category: int
+    order: int
+    term: CompiledTerm
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Everything `categorize` needs, compiled once per run from the config."""
+    """Everything `categorize` needs, compiled once per run from the config.
+
+    `keywords` lists every category's keywords by key ("": run on every paper).
+    """
 
     categories: tuple[CategoryRule, ...]
     fallback: str
-    off_topic: tuple[Term, ...]
+    off_topic: tuple[CompiledTerm, ...]
     min_score: float
+    scanner: KeyScanner
+    keywords: Mapping[str, tuple[_Keyword, ...]]
 
 
-@dataclass(frozen=True)
-class _Hit:
-    category: int
-    order: int
-    term: str
-    start: int
-    end: int
+# A term's match in one field: start, end, category index, keyword index, term. A plain tuple,
+# made by the thousand, sorts by position.
+_Hit = tuple[int, int, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -95,53 +98,34 @@ class _Evidence:
 
 
 def build_rules(config: Config) -> Rules:
-    """Compile every configured term once, so scoring a paper is only regex searches."""
-    categories = tuple(
-        CategoryRule(
-            name=spec.name,
-            keywords=_compile_all(spec.keywords),
-            exclude=_compile_all(spec.exclude),
-            arxiv_categories=tuple(spec.arxiv_categories),
-        )
-        for index, spec in enumerate(config.categories)
-    )
+    """Compile every configured term once, so scoring a paper is one scan and a few searches."""
+    categories = tuple(_category_rule(spec) for spec in config.categories)
+    off_topic = tuple(compile_term(text) for text in config.relevance.exclude_terms)
+    keywords: dict[str, list[_Keyword]] = {}
+    for index, rule in enumerate(categories):
+        for order, term in enumerate(rule.keywords):
+            keywords.setdefault(term.key, []).append(_Keyword(index, order, term))
+    every_term = [term for rule in categories for term in (*rule.keywords, *rule.exclude)]
     return Rules(
         categories=categories,
         fallback=config.fallback_category,
-        off_topic=_compile_all(config.relevance.exclude_terms),
+        off_topic=off_topic,
         min_score=config.relevance.min_score,
+        scanner=key_scanner([*every_term, *off_topic]),
+        keywords={key: tuple(group) for key, group in keywords.items()},
     )
 
 
-def _compile_term(text: str) -> Term:
-    """Turn a configured term into a regex following the morphology rule in the module doc."""
-    words = _words(text)
-    parts = [_word_pattern(word, last=index == len(words) - 1) for index, word in enumerate(words)]
-    pattern = re.compile(r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)", re.IGNORECASE)
-    lead = words[0].rstrip("*").lower()
-    if len(words) == 1 and parts[0].endswith("(?:y|ies)"):
-        lead = lead[:-1]
-    return Term(text=text, pattern=pattern, lead=lead)
-
-
-def _words(text: str) -> list[str]:
-    """Split a term into words; config validation already refused terms the rule cannot express."""
-    words = [word for word in _WORD_SPLIT.split(text.strip()) if word]
-    return words
-
-
-def _word_pattern(word: str, *, last: bool) -> str:
-    if word.endswith("*"):
-        return re.escape(word.rstrip("*")) + r"\w*"
-    if not last:
-        return re.escape(word)
-    if len(word) > 1 and word[-1] in "yY" and word[-2].lower() not in "aeiou":
-        return re.escape(word[:-1]) + "(?:y|ies)"
-    return re.escape(word) + "(?:s|es)?"
-
-
-def _compile_all(texts: Iterable[str]) -> tuple[Term, ...]:
-    return tuple(_compile_term(text) for text in texts)
+def _category_rule(spec: CategorySpec) -> CategoryRule:
+    patterns = [pattern.strip().lower() for pattern in spec.arxiv_categories]
+    return CategoryRule(
+        name=spec.name,
+        keywords=tuple(compile_term(text) for text in spec.keywords),
+        exclude=tuple(compile_term(text) for text in spec.exclude),
+        arxiv_categories=tuple(spec.arxiv_categories),
+        arxiv_exact=frozenset(pattern for pattern in patterns if not pattern.endswith("*")),
+        arxiv_groups=tuple(pattern[:-1] for pattern in patterns if pattern.endswith("*")),
+    )
 
 
 def categorize_all(papers: Iterable[Paper], rules: Rules) -> tuple[Entry, ...]:
@@ -150,13 +134,14 @@ def categorize_all(papers: Iterable[Paper], rules: Rules) -> tuple[Entry, ...]:
 
 def categorize(paper: Paper, rules: Rules) -> Decision:
     """Choose the paper's category and say in one line which evidence chose it."""
-    text = f"{paper.title}\n{paper.abstract}"
-    off_topic = _first_match(rules.off_topic, text)
+    text = search_text(f"{paper.title}\n{paper.abstract}")
+    present = rules.scanner.present(text)
+    off_topic = _first_match(rules.off_topic, text, present)
     if off_topic is not None:
         return Decision(rules.fallback, _bounded(f"off-topic term: {off_topic}"), relevant=False)
 
-    evidence = _score_all(paper, rules)
-    ruled_out = _ruled_out(rules, text)
+    evidence = _score_all(paper, rules, present)
+    ruled_out = _ruled_out(rules, text, present)
     note = "; ".join(f"ruled out {rules.categories[i].name} by {term}" for i, term in ruled_out)
     candidates = [i for i in range(len(rules.categories)) if i not in dict(ruled_out)]
     best = max(candidates, key=lambda i: (evidence[i].score, -i), default=None)
@@ -164,61 +149,89 @@ def categorize(paper: Paper, rules: Rules) -> Decision:
         matched = any(item.score for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
         return Decision(rules.fallback, _bounded(_join(reason, note)))
-    explanation = _join(_explain(evidence[best]), note)
+    explanation = _join(_describe_evidence(evidence[best]), note)
     if evidence[best].score < rules.min_score:
         below = f"score {evidence[best].score} below min_score {rules.min_score:g}"
         return Decision(rules.fallback, _bounded(f"{below}: {explanation}"), relevant=False)
     return Decision(rules.categories[best].name, _bounded(explanation))
 
 
-def _ruled_out(rules: Rules, text: str) -> list[tuple[int, str]]:
+def _ruled_out(rules: Rules, text: SearchText, present: set[str]) -> list[tuple[int, str]]:
     """Categories an `exclude` term rules out, each with the first term found."""
-    found = ((i, _first_match(rule.exclude, text)) for i, rule in enumerate(rules.categories))
+    found = (
+        (i, _first_match(rule.exclude, text, present)) for i, rule in enumerate(rules.categories)
+    )
     return [(i, term) for i, term in found if term is not None]
 
 
-def _score_all(paper: Paper, rules: Rules) -> list[_Evidence]:
+def _first_match(terms: Sequence[CompiledTerm], text: SearchText, present: set[str]) -> str | None:
+    found = (
+        term.text
+        for term in terms
+        if could_match(term, present) and next(matches(term, text), None) is not None
+    )
+    return next(found, None)
+
+
+def _score_all(paper: Paper, rules: Rules, present: set[str]) -> list[_Evidence]:
     """Score every category from the same claimed spans, so overlaps count once."""
-    title_hits = _claim(_find_all(rules, paper.title))
-    abstract_hits = _claim(_find_all(rules, paper.abstract))
+    keywords = [keyword for key in ("", *present) for keyword in rules.keywords.get(key, ())]
+    title = _terms_by_category(_claim(_find_all(keywords, search_text(paper.title))), rules)
+    abstract = _terms_by_category(_claim(_find_all(keywords, search_text(paper.abstract))), rules)
     return [
-        _evidence(
-            [hit.term for hit in title_hits if hit.category == index],
-            [hit.term for hit in abstract_hits if hit.category == index],
-            _hint(rule.arxiv_categories, paper.primary_category, paper.categories),
-        )
-        for index, rule in enumerate(rules.categories)
+        _evidence(title[index], abstract[index], hint)
+        for index, hint in enumerate(_hints(rules, paper))
     ]
 
 
-def _find_all(rules: Rules, text: str) -> list[_Hit]:
-    lowered = text.lower()
+def _terms_by_category(hits: list[_Hit], rules: Rules) -> list[list[str]]:
+    terms: list[list[str]] = [[] for _ in rules.categories]
+    for _, _, category, _, term in hits:
+        terms[category].append(term)
+    return terms
+
+
+def _find_all(keywords: Iterable[_Keyword], text: SearchText) -> list[_Hit]:
     return [
-        _Hit(index, order, term.text, match.start(), match.end())
-        for index, rule in enumerate(rules.categories)
-        for order, term in enumerate(rule.keywords)
-        if term.lead in lowered
-        for match in term.pattern.finditer(text)
+        (*match.span(), keyword.category, keyword.order, keyword.term.text)
+        for keyword in keywords
+        for match in matches(keyword.term, text)
     ]
 
 
-def _claim(hits: Sequence[_Hit]) -> list[_Hit]:
+def _claim(hits: list[_Hit]) -> list[_Hit]:
     """Keep the longest matches first; a match overlapping a kept one is dropped.
 
     Text matched by two categories' terms alike (one word listed in both) counts for both; within
-    one category, text counts once, for the term listed first.
+    one category, text counts once, for the term listed first. Returns hits by start, category.
+    Matches rarely overlap, so only each run of overlapping ones needs comparing.
     """
+    hits.sort()
     kept: list[_Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start, h.category, h.order)):
+    first, reach = 0, 0
+    for index, hit in enumerate(hits):
+        if hit[0] >= reach:
+            if index - first > 1:
+                kept += _longest_first(hits[first:index])
+            elif index > first:
+                kept.append(hits[first])
+            first = index
+        reach = max(reach, hit[1])
+    return kept + _longest_first(hits[first:])
+
+
+def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2], h[3])):
         if all(_compatible(hit, other) for other in kept):
             kept.append(hit)
-    return sorted(kept, key=lambda h: (h.start, h.category))
+    return sorted(kept)
 
 
 def _compatible(hit: _Hit, other: _Hit) -> bool:
-    if (hit.start, hit.end) == (other.start, other.end):
-        return hit.category != other.category
-    return hit.end <= other.start or other.end <= hit.start
+    if hit[:2] == other[:2]:
+        return hit[2] != other[2]  # the same text counts once per category
+    return hit[1] <= other[0] or other[1] <= hit[0]
 
 
 def _evidence(
@@ -234,33 +247,30 @@ def _evidence(
     return _Evidence(score, titles, tuple(counts.items()), None if hint is None else hint[0])
 
 
-def _hint(
-    patterns: Sequence[str], primary: str, categories: Sequence[str]
-) -> tuple[str, int] | None:
-    """The arXiv category that supports this topic and its weight; the primary one weighs more."""
-    if primary and any(_arxiv_match(pattern, primary) for pattern in patterns):
-        return primary, PRIMARY_HINT
-    for category in categories:
-        if category != primary and any(_arxiv_match(pattern, category) for pattern in patterns):
-            return f"{category} (cross-list)", CROSS_LIST_HINT
-    return None
+def _hints(rules: Rules, paper: Paper) -> list[tuple[str, int] | None]:
+    """Per category, the arXiv category supporting it and its weight; the primary weighs more."""
+    primary = paper.primary_category
+    listed = [(name, name.strip().lower()) for name in paper.categories if name != primary]
+    return [
+        (primary, PRIMARY_HINT)
+        if primary and _supports(rule, primary.strip().lower())
+        else next(
+            (
+                (f"{name} (cross-list)", CROSS_LIST_HINT)
+                for name, key in listed
+                if _supports(rule, key)
+            ),
+            None,
+        )
+        for rule in rules.categories
+    ]
 
 
-def _arxiv_match(pattern: str, category: str) -> bool:
-    pattern, category = pattern.strip().lower(), category.strip().lower()
-    if pattern.endswith("*"):
-        return category.startswith(pattern[:-1])
-    return category == pattern
+def _supports(rule: CategoryRule, category: str) -> bool:
+    return category in rule.arxiv_exact or category.startswith(rule.arxiv_groups)
 
 
-def _first_match(terms: Sequence[Term], text: str) -> str | None:
-    lowered = text.lower()
-    return next(
-        (term.text for term in terms if term.lead in lowered and term.pattern.search(text)), None
-    )
-
-
-def _explain(evidence: _Evidence) -> str:
+def _describe_evidence(evidence: _Evidence) -> str:
     parts = []
     if evidence.title_terms:
         parts.append("title: " + ", ".join(evidence.title_terms))

@@ -1,0 +1,196 @@
+"""Find configured terms in paper text fast, exactly where their case-insensitive regexes match.
+
+The categorizer's rule (see digest.categorize) defines a term by one case-insensitive regex:
+whole words, separators between words, a plural last word, `*` prefixes. Running ~500 of those
+over every title and abstract is slow, so a term is compiled twice over:
+
+* Its regex runs on folded text (`search_text`), lower-case and case-sensitive, with its leading
+  literal first, so `re` jumps to candidate places instead of trying every character.
+* Its key, the literal words every match starts with, lets one scan per paper (`KeyScanner`) name
+  the few terms that can occur at all; only those run their regex.
+
+Terms with non-ASCII letters keep the plain case-insensitive regex and are always run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# Space, ASCII hyphen and the Unicode hyphens and dashes arXiv abstracts use between words.
+SEPARATOR = r"[\s\-\u2010-\u2015]*"
+_WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015]+")
+_KEY_CHARS = re.compile(r"[a-z0-9_]+")
+_NON_WORD = re.compile(r"\W")
+_ASCII_NON_WORD_TO_SPACE = str.maketrans(
+    {char: " " for char in map(chr, range(128)) if not char.isalnum() and char != "_"}
+)
+_PLURAL_Y = "(?:y|ies)"
+# re.IGNORECASE also equates these with i, i and s (Python's re._casefix) and str.lower() does
+# not; it also lowers U+0130 to two characters. Folding them first makes a lower-case regex on
+# folded text match exactly where the case-insensitive one matches (tests check every character).
+FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+_Node = dict[str, "_Node"]
+_END, _GAP = "", " "  # marks in a trie node: a key ends here; a key's next word may follow
+
+
+@dataclass(frozen=True)
+class CompiledTerm:
+    """One configured word or phrase and the regex that finds it.
+
+    Every match starts with `lead` (lower-cased) and with the words of `key_words` (ASCII word
+    characters only; none for a term the key scan cannot rule out).
+    """
+
+    text: str
+    lead: str
+    key_words: tuple[str, ...]
+    pattern: re.Pattern[str]
+    on_folded: bool
+
+    @property
+    def key(self) -> str:
+        """The key as a scan sees it, separators dropped ("" for no key)."""
+        return "".join(self.key_words)
+
+
+class SearchText(NamedTuple):
+    """A field as matchers read it: as written, lower-cased (for `lead`) and folded."""
+
+    original: str
+    lowered: str
+    folded: str
+    ascii: bool
+
+
+def compile_term(text: str) -> CompiledTerm:
+    """Turn a configured term into regexes following the morphology rule of digest.categorize."""
+    words = [word for word in _WORD_SPLIT.split(text.strip()) if word]
+    lead = words[0].rstrip("*").lower()
+    if len(words) == 1 and _word_parts(words[0], last=True)[1] == _PLURAL_Y:
+        lead = lead[:-1]
+    if not text.isascii():
+        regexes = [re.escape(stem) + rest for stem, rest in _parts(words)]
+        pattern = re.compile(r"(?<!\w)" + SEPARATOR.join(regexes) + r"(?!\w)", re.IGNORECASE)
+        return CompiledTerm(text, lead, (), pattern, on_folded=False)
+    parts = _parts([word.lower() for word in words])
+    (stem, rest), *others = parts
+    # `(?<!\w)` after the literal instead of before it: re searches fast for a leading literal.
+    first = re.escape(stem) + rf"(?<!\w.{{{len(stem)}}}){rest}"
+    regexes = [first, *(re.escape(stem) + rest for stem, rest in others)]
+    pattern = re.compile(SEPARATOR.join(regexes) + r"(?!\w)", re.DOTALL)
+    return CompiledTerm(text, lead, _key_words(parts), pattern, on_folded=True)
+
+
+def _parts(words: list[str]) -> list[tuple[str, str]]:
+    return [_word_parts(word, last=index == len(words) - 1) for index, word in enumerate(words)]
+
+
+def _word_parts(word: str, *, last: bool) -> tuple[str, str]:
+    """The literal a word's matches start with, and the regex for the rest of it."""
+    if word.endswith("*"):
+        return word.rstrip("*"), r"\w*"
+    if not last:
+        return word, ""
+    if len(word) > 1 and word[-1] in "yY" and word[-2].lower() not in "aeiou":
+        return word[:-1], _PLURAL_Y
+    return word, "(?:s|es)?"
+
+
+def _key_words(parts: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The leading literal words, cut at the first character or ending that can vary."""
+    words = []
+    for stem, rest in parts:
+        literal = _KEY_CHARS.match(stem)
+        if literal is None:
+            break
+        words.append(literal.group())
+        if rest or literal.end() < len(stem):
+            break
+    return tuple(words)
+
+
+def search_text(text: str) -> SearchText:
+    lowered = text.lower()
+    if text.isascii():
+        return SearchText(text, lowered, lowered, ascii=True)
+    return SearchText(text, lowered, text.translate(FOLD).lower(), ascii=False)
+
+
+def matches(term: CompiledTerm, text: SearchText) -> Iterator[re.Match[str]]:
+    """The term's matches, as its case-insensitive regex finds them in the original text."""
+    # The categorizer always required `lead` in the lower-cased text too. A folded match on ASCII
+    # text implies it; elsewhere (letters like U+017F that only re equates) the check decides.
+    if not (text.ascii and term.on_folded) and term.lead not in text.lowered:
+        return iter(())
+    return term.pattern.finditer(text.folded if term.on_folded else text.original)
+
+
+def could_match(term: CompiledTerm, present: set[str]) -> bool:
+    """False when the key scan that found `present` rules the term out."""
+    return not term.key_words or term.key in present
+
+
+@dataclass(frozen=True)
+class KeyScanner:
+    """Finds every term key in a text in one regex pass instead of one pass per term.
+
+    It reads the folded text with every non-word character made a space, so `pattern` can start
+    at a literal space (fast) and capture the longest key after it; the keys that one starts with
+    (`prefixes`) occur there too.
+    """
+
+    pattern: re.Pattern[str]
+    prefixes: Mapping[str, tuple[str, ...]]
+
+    def present(self, text: SearchText) -> set[str]:
+        if text.ascii:
+            words = text.folded.translate(_ASCII_NON_WORD_TO_SPACE)
+        else:
+            words = _NON_WORD.sub(" ", text.folded)
+        found = {key.replace(" ", "") for key in set(self.pattern.findall(" " + words))}
+        return {key for longest in found for key in self.prefixes[longest]}
+
+
+def key_scanner(terms: Iterable[CompiledTerm]) -> KeyScanner:
+    keys = {term.key_words for term in terms if term.key_words}
+    joined = {"".join(key) for key in keys}
+    return KeyScanner(
+        pattern=re.compile(rf" (?=({_trie(keys)}))"),
+        prefixes={
+            key: tuple(key[:n] for n in range(1, len(key) + 1) if key[:n] in joined)
+            for key in joined
+        },
+    )
+
+
+def _trie(keys: Iterable[tuple[str, ...]]) -> str:
+    """A regex for the longest key here: a key's end makes the rest of its branch optional.
+
+    Sibling branches start with different characters, so a text follows one path through it.
+    """
+    root: _Node = {}
+    for key in keys:
+        node = root
+        for index, word in enumerate(key):
+            if index:
+                node.setdefault(_GAP, {})
+            for char in word:
+                node = node.setdefault(char, {})
+        node[_END] = {}
+    return _branches(root) or "(?!)"
+
+
+def _branches(node: _Node) -> str:
+    branches = [
+        re.escape(char) + _branches(child)
+        for char, child in sorted(node.items())
+        if char not in (_END, _GAP)
+    ]
+    if not branches:
+        return ""
+    group = (" *" if _GAP in node else "") + "(?:" + "|".join(branches) + ")"
+    return f"(?:{group})?" if _END in node else group
