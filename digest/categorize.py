@@ -38,7 +38,7 @@ from digest.matching import (
     matches,
     search_text,
 )
-from digest.records import Decision, Entry, Paper
+from digest.records import Decision, Paper
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
@@ -126,10 +126,6 @@ def _category_rule(spec: CategorySpec) -> CategoryRule:
         arxiv_exact=frozenset(pattern for pattern in patterns if not pattern.endswith("*")),
         arxiv_groups=tuple(pattern[:-1] for pattern in patterns if pattern.endswith("*")),
     )
-
-
-def categorize_all(papers: Iterable[Paper], rules: Rules) -> tuple[Entry, ...]:
-    return tuple(Entry(paper, categorize(paper, rules)) for paper in papers)
 
 
 def categorize(paper: Paper, rules: Rules) -> Decision:

@@ -116,14 +116,21 @@ def _repository_root(config_path: Path, env: Mapping[str, str]) -> Path:
 
 def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
     """Each paper categorized once by the current config; decisions the archive holds from the
-    same settings are reused, so a busy field's daily run categorizes only its news."""
-    rules = build_rules(config)
-    return {
-        known.paper.arxiv_id: Entry(
-            known.paper, known.arrived, known.decision or categorize(known.paper, rules)
-        )
-        for known in papers
+    same settings are reused, so a busy field's daily run categorizes only its news (and a day
+    without news compiles no term at all)."""
+    unique = {known.paper.arxiv_id: known for known in papers}
+    entries = {
+        arxiv_id: Entry(known.paper, known.arrived, known.decision)
+        for arxiv_id, known in unique.items()
+        if known.decision is not None
     }
+    undecided = [known for known in unique.values() if known.decision is None]
+    if undecided:
+        rules = build_rules(config)
+        for known in undecided:
+            decision = categorize(known.paper, rules)
+            entries[known.paper.arxiv_id] = Entry(known.paper, known.arrived, decision)
+    return entries
 
 
 def _readme_text(layout: Layout) -> str:
