@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from digest.config import Config
+from digest.config import Config, parse
 from digest.records import Decision, Entry, Paper
 
 
@@ -51,4 +51,4 @@ REPO = Path(__file__).resolve().parents[1]
 def shipped_config(**overrides: Any) -> Config:
     """The repository's own config.yml (the Open Neuromorphic digest), with overrides."""
     raw = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    return Config.model_validate(raw | overrides)
+    return parse(raw | overrides, Config)

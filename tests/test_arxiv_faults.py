@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import ArxivSettings
+from digest.config import ArxivSettings, parse
 from digest.fetch import FetchPlan, FetchResult, FetchSpan, fetch_papers
 from tests.digest_site import FAST_ARXIV, Site, at, expected_window
 from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers
@@ -29,7 +29,7 @@ def fetch(server: FakeArxiv, *, expect_papers: bool = False, **overrides: object
     return fetch_papers(
         "all:neuromorphic",
         FetchPlan(SPAN, revised_since=NOW - timedelta(days=2)),
-        ArxivSettings.model_validate(FAST_ARXIV | overrides),
+        parse(FAST_ARXIV | overrides, ArxivSettings),
         endpoint=server.url,
         expect_papers=expect_papers,
     )
@@ -178,9 +178,7 @@ def test_after_a_five_day_outage_every_paper_arrives_once_and_nothing_is_lost(
     assert sorted(outage.listed()) == sorted(steady.listed())
     assert {pid for pid, _ in outage.listed()} == expected_window(NOW)
     held_back = {r["id"] for r in outage.archived_on("2026-02-11")}
-    assert held_back == {
-        r["id"] for day in [*down, "2026-02-11"] for r in steady.archived_on(day)
-    }
+    assert held_back == {r["id"] for day in [*down, "2026-02-11"] for r in steady.archived_on(day)}
     assert sorted(r["id"] for r in outage.archived()) == sorted(r["id"] for r in steady.archived())
 
 

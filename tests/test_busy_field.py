@@ -84,8 +84,7 @@ def window_ids(arrived: dict[str, date], now: datetime) -> set[str]:
 
 def written_markdown(site: Site) -> dict[str, int]:
     return {
-        str(path.relative_to(site.root)): path.stat().st_size
-        for path in site.root.rglob("*.md")
+        str(path.relative_to(site.root)): path.stat().st_size for path in site.root.rglob("*.md")
     }
 
 
@@ -128,7 +127,7 @@ def assert_everything_renders_and_is_reachable(site: Site, expected: set[str]) -
     full, brief, days = readme_places(site)
     elsewhere = expected - full - brief
     assert full | brief <= expected, "the README lists a paper outside the window"
-    for day, link in days.items():
+    for link in days.values():
         elsewhere -= listed_on_page(site, link)
     assert not elsewhere, f"{len(elsewhere)} window papers are neither listed nor linked"
     text = site.tree().text()

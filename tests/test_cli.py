@@ -45,7 +45,7 @@ def site(tmp_path: Path, arxiv_env: FakeArxiv) -> Site:
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        ("window_days: 0\n", "window_days: Input should be greater than or equal to 1"),
+        ("window_days: 0\n", "window_days: must be a whole number of at least 1"),
         ("categoris: []\n", "categoris: unknown key; did you mean 'categories'?"),
         ("title: 'unclosed\n", "invalid YAML"),
     ],

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from digest.config import ArxivSettings, ConfigError
+from digest.config import ArxivSettings, ConfigError, parse
 from digest.fetch import (
     ArxivUnreachableError,
     FetchError,
@@ -36,7 +36,7 @@ FAST = {
 
 
 def settings(**overrides: Any) -> ArxivSettings:
-    return ArxivSettings.model_validate(FAST | overrides)
+    return parse(FAST | overrides, ArxivSettings)
 
 
 def fetch(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.output import Output, setup_output
 from digest.github_client import redacted_logs
 from digest.github_errors import REDACTED
+from digest.output import Output, setup_output
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.config import AbstractDisplay, DisplaySettings
+from digest.config import AbstractDisplay, DisplaySettings, parse
 from digest.fetch import clean_text
 from digest.markdown import escape, github_anchor
 from digest.readme import (
@@ -52,7 +52,7 @@ def _spec(entries: list[Entry], **display: object) -> BlockSpec:
         description="Papers are automatically categorized by topic and sorted by date.",
         window_days=14,
         order=ORDER,
-        display=DisplaySettings.model_validate({"full_days": 14} | display),
+        display=parse({"full_days": 14} | display, DisplaySettings),
         day_links={e.arrived: f"archive/{e.arrived:%Y}/{e.arrived}.md" for e in entries},
     )
 
