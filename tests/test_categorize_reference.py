@@ -21,6 +21,7 @@ from digest import categorize as fast
 from digest.config import CategorySpec, Config, RelevanceSettings
 from digest.matching import FOLD, SEPARATOR
 from digest.records import Decision, Paper
+from tests.factories import shipped_config
 from tests.fake_arxiv import SEED_PATH
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
@@ -204,6 +205,8 @@ def paper(title: str, abstract: str, primary: str = "", categories: Sequence[str
 
 
 CUSTOM = Config(
+    title="Custom digest",
+    query="cat:cs.RO",
     categories=(
         CategorySpec(
             name="Learning",
@@ -252,7 +255,7 @@ def seed_papers() -> list[Paper]:
     ]
 
 
-@pytest.mark.parametrize("config", [Config(), CUSTOM], ids=["default", "custom"])
+@pytest.mark.parametrize("config", [shipped_config(), CUSTOM], ids=["default", "custom"])
 def test_every_seed_paper_gets_the_reference_decision_and_reason(config: Config) -> None:
     papers = seed_papers()
     rules, reference = fast.build_rules(config), ref_rules(config)
@@ -287,7 +290,7 @@ def test_tricky_texts_get_the_reference_decision(
         CategorySpec(name="First", keywords=keywords[1:] or keywords, arxiv_categories=("cs.NE",)),
         CategorySpec(name="Second", keywords=keywords[:1], exclude=(exclude,) if exclude else ()),
     )
-    config = Config(categories=specs, fallback_category="Other")
+    config = Config(title="t", query="q", categories=specs, fallback_category="Other")
     item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
     assert fast.categorize(item, fast.build_rules(config)) == expected
@@ -326,7 +329,13 @@ def configs(draw: st.DrawFn) -> Config:
         exclude_terms=tuple(draw(st.lists(terms(), max_size=1))),
         min_score=draw(st.sampled_from([0, 1, 2, 4])),
     )
-    return Config(categories=tuple(specs), fallback_category="Other", relevance=relevance)
+    return Config(
+        title="t",
+        query="q",
+        categories=tuple(specs),
+        fallback_category="Other",
+        relevance=relevance,
+    )
 
 
 @st.composite
