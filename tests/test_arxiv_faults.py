@@ -215,7 +215,7 @@ def test_a_damaged_archive_page_stops_the_run_naming_it(
     assert site.run(NOW.isoformat()) == 0
     page = sorted((site.root / "archive/2026").glob("*.md"))[-1]
     page.write_text(
-        page.read_text(encoding="utf-8").replace("last_run:", "lost_run:"), encoding="utf-8"
+        page.read_text(encoding="utf-8").replace('"last_run":', '"lost_run":'), encoding="utf-8"
     )
     before = site.files()
     assert site.run((NOW + timedelta(days=1)).isoformat()) == 1
