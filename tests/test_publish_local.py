@@ -28,9 +28,8 @@ def test_killed_while_writing_leaves_the_old_files(tmp_path: Path) -> None:
     marker = tmp_path / "fsync-reached"
     script = textwrap.dedent(
         f"""
-        import os, sys, time
+        import os, time
         from pathlib import Path
-        sys.path.insert(0, {str(REPO)!r})
         from digest.publish_local import write_files
         real_fsync = os.fsync
         calls = []
@@ -47,7 +46,10 @@ def test_killed_while_writing_leaves_the_old_files(tmp_path: Path) -> None:
         }})
         """
     )
-    process = subprocess.Popen([sys.executable, "-c", script])
+    # This checkout's code, whatever else is installed.
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)}
+    )
     try:
         deadline = time.monotonic() + 30
         while not marker.exists():
