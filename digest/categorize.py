@@ -19,6 +19,8 @@ editing config.yml only. The rule, in full:
   category listed first. Score 0 (or every category ruled out) means the fallback category.
 * Relevance: a global `exclude_terms` hit, or a best score below `min_score`, marks the paper not
   relevant and puts it in the fallback category.
+
+digest.matching finds the terms; it is fast, and matches exactly where this rule says.
 """
 
 from __future__ import annotations
@@ -82,8 +84,8 @@ class Rules:
     keywords: Mapping[str, tuple[_Keyword, ...]]
 
 
-# A term's match in one field: start, end, category index, keyword index, term. A plain tuple,
-# made by the thousand, sorts by position.
+# A term's match in one field: (start, end, category index, keyword index, term). A plain tuple,
+# as there are thousands per run; it sorts by position.
 _Hit = tuple[int, int, int, int, str]
 
 
@@ -206,14 +208,14 @@ def _claim(hits: list[_Hit]) -> list[_Hit]:
     kept: list[_Hit] = []
     first, reach = 0, 0
     for index, hit in enumerate(hits):
-        if hit[0] >= reach:
-            if index - first > 1:
-                kept += _longest_first(hits[first:index])
-            elif index > first:
-                kept.append(hits[first])
+        if hit[0] >= reach and index > first:
+            run = hits[first:index]
+            kept += run if len(run) == 1 else _longest_first(run)
             first = index
-        reach = max(reach, hit[1])
-    return kept + _longest_first(hits[first:])
+        if hit[1] > reach:
+            reach = hit[1]
+    run = hits[first:]
+    return kept + (run if len(run) < 2 else _longest_first(run))
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
@@ -244,22 +246,21 @@ def _evidence(
 
 
 def _hints(rules: Rules, paper: Paper) -> list[tuple[str, int] | None]:
-    """Per category, the arXiv category supporting it and its weight; the primary weighs more."""
     primary = paper.primary_category
     listed = [(name, name.strip().lower()) for name in paper.categories if name != primary]
-    return [
-        (primary, PRIMARY_HINT)
-        if primary and _supports(rule, primary.strip().lower())
-        else next(
-            (
-                (f"{name} (cross-list)", CROSS_LIST_HINT)
-                for name, key in listed
-                if _supports(rule, key)
-            ),
-            None,
-        )
-        for rule in rules.categories
-    ]
+    return [_hint(rule, primary, listed) for rule in rules.categories]
+
+
+def _hint(
+    rule: CategoryRule, primary: str, listed: list[tuple[str, str]]
+) -> tuple[str, int] | None:
+    """The arXiv category that supports this topic and its weight; the primary one weighs more."""
+    if primary and _supports(rule, primary.strip().lower()):
+        return primary, PRIMARY_HINT
+    for name, key in listed:
+        if _supports(rule, key):
+            return f"{name} (cross-list)", CROSS_LIST_HINT
+    return None
 
 
 def _supports(rule: CategoryRule, category: str) -> bool:

@@ -14,6 +14,7 @@ Terms with non-ASCII letters keep the plain case-insensitive regex and are alway
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -41,8 +42,9 @@ _END, _GAP = "", " "  # marks in a trie node: a key ends here; a key's next word
 class CompiledTerm:
     """One configured word or phrase and the regex that finds it.
 
-    Every match starts with `lead` (lower-cased) and with the words of `key_words` (ASCII word
-    characters only; none for a term the key scan cannot rule out).
+    `pattern` reads the folded text when `on_folded` (ASCII terms), else the original. Every match
+    starts with `lead` (lower-cased) and with the words of `key_words` (ASCII word characters;
+    none for a term the key scan cannot rule out).
     """
 
     text: str
@@ -156,7 +158,12 @@ class KeyScanner:
 
 
 def key_scanner(terms: Iterable[CompiledTerm]) -> KeyScanner:
-    keys = {term.key_words for term in terms if term.key_words}
+    return _key_scanner(frozenset(term.key_words for term in terms if term.key_words))
+
+
+@functools.lru_cache(maxsize=16)
+def _key_scanner(keys: frozenset[tuple[str, ...]]) -> KeyScanner:
+    """Cached, as building the trie takes ~10 ms and tests build the same rules many times."""
     joined = {"".join(key) for key in keys}
     return KeyScanner(
         pattern=re.compile(rf" (?=({_trie(keys)}))"),
@@ -173,7 +180,7 @@ def _trie(keys: Iterable[tuple[str, ...]]) -> str:
     Sibling branches start with different characters, so a text follows one path through it.
     """
     root: _Node = {}
-    for key in keys:
+    for key in sorted(keys):
         node = root
         for index, word in enumerate(key):
             if index:
@@ -185,12 +192,10 @@ def _trie(keys: Iterable[tuple[str, ...]]) -> str:
 
 
 def _branches(node: _Node) -> str:
-    branches = [
-        re.escape(char) + _branches(child)
-        for char, child in sorted(node.items())
-        if char not in (_END, _GAP)
-    ]
+    # Key characters are [a-z0-9_], which need no escaping.
+    branches = [char + _branches(child) for char, child in node.items() if char not in (_END, _GAP)]
     if not branches:
         return ""
-    group = (" *" if _GAP in node else "") + "(?:" + "|".join(branches) + ")"
+    group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    group = " *" + group if _GAP in node else group
     return f"(?:{group})?" if _END in node else group

@@ -45,10 +45,15 @@ class RefCategory:
     arxiv: tuple[str, ...]
 
 
+REF_SEPARATOR = r"[\s\-\u2010-\u2015]*"
+RefRules = tuple[list[RefCategory], list[RefTerm]]
+RefEvidence = tuple[int, tuple[str, ...], tuple[tuple[str, int], ...], str | None]
+
+
 def ref_term(text: str) -> RefTerm:
     words = [word for word in re.split(r"[\s\-\u2010-\u2015]+", text.strip()) if word]
     parts = [ref_word(word, last=index == len(words) - 1) for index, word in enumerate(words)]
-    pattern = re.compile(r"(?<!\w)" + SEPARATOR.join(parts) + r"(?!\w)", re.IGNORECASE)
+    pattern = re.compile(r"(?<!\w)" + REF_SEPARATOR.join(parts) + r"(?!\w)", re.IGNORECASE)
     lead = words[0].rstrip("*").lower()
     if len(words) == 1 and parts[0].endswith("(?:y|ies)"):
         lead = lead[:-1]
@@ -65,7 +70,7 @@ def ref_word(word: str, *, last: bool) -> str:
     return re.escape(word) + "(?:s|es)?"
 
 
-def ref_rules(config: Config) -> tuple[list[RefCategory], list[RefTerm]]:
+def ref_rules(config: Config) -> RefRules:
     categories = [
         RefCategory(
             spec.name,
@@ -120,7 +125,9 @@ def ref_hint(patterns: Sequence[str], paper: Paper) -> tuple[str, int] | None:
     return None
 
 
-def ref_evidence(titles: list[str], abstracts: list[str], hint: tuple[str, int] | None) -> tuple:
+def ref_evidence(
+    titles: list[str], abstracts: list[str], hint: tuple[str, int] | None
+) -> RefEvidence:
     title_terms = tuple(dict.fromkeys(titles))
     counts = {
         term: min(abstracts.count(term), fast.REPEAT_CAP) for term in dict.fromkeys(abstracts)
@@ -130,7 +137,7 @@ def ref_evidence(titles: list[str], abstracts: list[str], hint: tuple[str, int] 
     return score, title_terms, tuple(counts.items()), hint[0] if hint else None
 
 
-def ref_explain(evidence: tuple) -> str:
+def ref_explain(evidence: RefEvidence) -> str:
     _, titles, abstracts, hint = evidence
     parts = []
     if titles:
@@ -146,13 +153,17 @@ def ref_explain(evidence: tuple) -> str:
     return "; ".join(parts)
 
 
+def ref_join(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
 def ref_bounded(reason: str) -> str:
     line = " ".join(reason.split())
     limit = fast.REASON_LIMIT
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def ref_categorize(paper: Paper, config: Config, rules: tuple) -> Decision:
+def ref_categorize(paper: Paper, config: Config, rules: RefRules) -> Decision:
     categories, off_topic_terms = rules
     fallback, text = config.fallback_category, f"{paper.title}\n{paper.abstract}"
     off_topic = ref_first(off_topic_terms, text)
@@ -175,12 +186,11 @@ def ref_categorize(paper: Paper, config: Config, rules: tuple) -> Decision:
     note = "; ".join(f"ruled out {categories[i].name} by {term}" for i, term in ruled_out.items())
     open_ = [i for i in range(len(categories)) if i not in ruled_out]
     best = max(open_, key=lambda i: (evidence[i][0], -i), default=None)
-    join = lambda *parts: "; ".join(part for part in parts if part)  # noqa: E731
     if best is None or evidence[best][0] == 0:
         matched = any(item[0] for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
-        return Decision(fallback, ref_bounded(join(reason, note)))
-    explanation = join(ref_explain(evidence[best]), note)
+        return Decision(fallback, ref_bounded(ref_join(reason, note)))
+    explanation = ref_join(ref_explain(evidence[best]), note)
     if evidence[best][0] < config.relevance.min_score:
         below = f"score {evidence[best][0]} below min_score {config.relevance.min_score:g}"
         return Decision(fallback, ref_bounded(f"{below}: {explanation}"), relevant=False)
@@ -370,5 +380,5 @@ def test_folding_lets_a_lower_case_regex_match_where_the_case_insensitive_one_do
 
     for pattern in (r"\w", SEPARATOR.rstrip("*")):
         assert where(pattern, everything, re.IGNORECASE) == where(pattern, folded)
-    for char in "abcdefghijklmnopqrstuvwxyz0123456789_":
+    for char in (chr(code) for code in range(33, 127) if not chr(code).isupper()):
         assert where(re.escape(char), everything, re.IGNORECASE) == where(re.escape(char), folded)
