@@ -50,8 +50,15 @@ class CompiledTerm:
     text: str
     lead: str
     key_words: tuple[str, ...]
-    pattern: re.Pattern[str]
+    source: str
+    flags: int
     on_folded: bool
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: a day's few papers need a few of the ~500 terms, and compiling
+        them all cost a small field's run a tenth of a second."""
+        return _compiled(self.source, self.flags)
 
     @property
     def key(self) -> str:
@@ -76,15 +83,20 @@ def compile_term(text: str) -> CompiledTerm:
         lead = lead[:-1]
     if not text.isascii():
         regexes = [re.escape(stem) + rest for stem, rest in _parts(words)]
-        pattern = re.compile(r"(?<!\w)" + SEPARATOR.join(regexes) + r"(?!\w)", re.IGNORECASE)
-        return CompiledTerm(text, lead, (), pattern, on_folded=False)
+        source = r"(?<!\w)" + SEPARATOR.join(regexes) + r"(?!\w)"
+        return CompiledTerm(text, lead, (), source, re.IGNORECASE, on_folded=False)
     parts = _parts([word.lower() for word in words])
     (stem, rest), *others = parts
     # `(?<!\w)` after the literal instead of before it: re searches fast for a leading literal.
     first = re.escape(stem) + rf"(?<!\w.{{{len(stem)}}}){rest}"
     regexes = [first, *(re.escape(stem) + rest for stem, rest in others)]
-    pattern = re.compile(SEPARATOR.join(regexes) + r"(?!\w)", re.DOTALL)
-    return CompiledTerm(text, lead, _key_words(parts), pattern, on_folded=True)
+    source = SEPARATOR.join(regexes) + r"(?!\w)"
+    return CompiledTerm(text, lead, _key_words(parts), source, re.DOTALL, on_folded=True)
+
+
+@functools.cache
+def _compiled(source: str, flags: int) -> re.Pattern[str]:
+    return re.compile(source, flags)
 
 
 def _parts(words: list[str]) -> list[tuple[str, str]]:

@@ -55,9 +55,8 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     layout = _layout(options.config_path, config, env, github=target is not None)
     history = read_history(layout, options.now.date())
     plan = plan_fetch(options.now, history, config)
-    archive = load_archive(
-        layout, loaded_since(plan, options.now, config.window_days), options.now.date()
-    )
+    since = loaded_since(plan, options.now, config.window_days)
+    archive = load_archive(layout, since, options.now.date(), config.rules_key)
     fetched = fetch_papers(
         config.query,
         plan,

@@ -56,10 +56,15 @@ class BlockSpec:
 def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     """The block for `entries` (newest arrival first), fitted under the byte budget."""
     budget = spec.display.max_page_bytes - _RESERVE_BYTES
-    full = {e.paper.arxiv_id: _full_item(e, spec.display.abstracts) for e in entries}
+    newest_days = sorted({e.arrived for e in entries}, reverse=True)[: spec.display.full_days]
+    full = {
+        e.paper.arxiv_id: _full_item(e, spec.display.abstracts)
+        for e in entries
+        if e.arrived in newest_days
+    }
     brief = {e.paper.arxiv_id: _brief_item(e) for e in entries}
     while True:
-        levels = _levels(entries, full, brief, spec.display.full_days, budget)
+        levels = _levels(entries, full, brief, budget)
         template = _layout(spec, entries, levels, full, brief)
         if len(template.encode("utf-8")) <= spec.display.max_page_bytes or budget <= 0:
             return Block(template, levels)
@@ -67,15 +72,11 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
 
 
 def _levels(
-    entries: Sequence[Entry],
-    full: Mapping[str, str],
-    brief: Mapping[str, str],
-    full_days: int,
-    budget: int,
+    entries: Sequence[Entry], full: Mapping[str, str], brief: Mapping[str, str], budget: int
 ) -> dict[str, str]:
-    """Newest first: full while the full share lasts, then one line, then elsewhere."""
-    newest_days = sorted({e.arrived for e in entries}, reverse=True)[:full_days]
-    candidates = [e for e in entries if e.arrived in newest_days]
+    """Newest first: full while the full share lasts (`full` holds the papers of the newest
+    arrival days), then one line, then elsewhere."""
+    candidates = [e for e in entries if e.paper.arxiv_id in full]
     brief_need = sum(_size(brief[e.paper.arxiv_id]) for e in entries[len(candidates) :])
     full_room = budget - min(budget // 2, brief_need)
     levels: dict[str, str] = {}
@@ -83,9 +84,7 @@ def _levels(
     level = FULL
     for entry in entries:
         key = entry.paper.arxiv_id
-        if level == FULL and (
-            entry.arrived not in newest_days or used + _size(full[key]) > full_room
-        ):
+        if level == FULL and (key not in full or used + _size(full[key]) > full_room):
             level = BRIEF
         if level == BRIEF and used + _size(brief[key]) > budget:
             level = ELSEWHERE

@@ -122,7 +122,7 @@ def write_history(site: Path, config: Config, last: date) -> int:
     papers = [as_paper(fake) for fake in busy_day(TEMPLATE_DAY)]
     entries = tuple(Entry(p, TEMPLATE_DAY, categorize(p, rules)) for p in papers)
     ran = datetime(TEMPLATE_DAY.year, TEMPLATE_DAY.month, TEMPLATE_DAY.day, 5, tzinfo=UTC)
-    page = DayPage(TEMPLATE_DAY, ran, entries, (), config.query)
+    page = DayPage(TEMPLATE_DAY, ran, entries, (), config.query, config.rules_key)
     order, limit = config.category_order, config.display.max_page_bytes
     parts = list(page_files(page, layout, order, limit).values())
     written = 0

@@ -236,3 +236,12 @@ def test_a_page_with_an_impossible_date_stops_the_run_naming_the_file(tmp_path: 
     bad.write_text("---\ndate: 2026-02-29\n---\n", encoding="utf-8")
     with pytest.raises(ArchiveError, match=re.escape(str(bad))):
         read_history(_layout(tmp_path), date(2026, 3, 14))
+
+
+def test_decisions_come_back_only_under_the_settings_that_made_them(tmp_path: Path) -> None:
+    page = _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"])
+    _save(tmp_path, DayPage(page.day, page.last_run, page.new, (), rules="abc123"))
+    same = load_archive(_layout(tmp_path), date(2026, 2, 1), date(2026, 2, 14), "abc123")
+    assert same.papers["2602.00001"].decision == page.new[0].decision
+    other = load_archive(_layout(tmp_path), date(2026, 2, 1), date(2026, 2, 14), "def456")
+    assert other.papers["2602.00001"].decision is None
