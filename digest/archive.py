@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import frontmatter
+import msgspec
 import yaml
 
 from digest.archive_page import render_parts
@@ -39,8 +39,7 @@ class ArchiveError(DigestError):
     """An archive page cannot be read; the run stops rather than forget or rewrite history."""
 
 
-@dataclass(frozen=True)
-class DayPage:
+class DayPage(msgspec.Struct, frozen=True):
     """One day's page (all its parts): the runs of that day and the papers they brought."""
 
     day: date
@@ -51,8 +50,7 @@ class DayPage:
     rules: str = ""
 
 
-@dataclass(frozen=True)
-class History:
+class History(msgspec.Struct, frozen=True):
     """What the page names and the newest page say about past runs, read before planning.
 
     `ignored` lists pages dated after the run's date (a typo or a clock error): they are not
@@ -64,8 +62,7 @@ class History:
     ignored: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ArchiveState:
+class ArchiveState(msgspec.Struct, frozen=True):
     """What the archive knows: the latest record of every paper on the pages read."""
 
     papers: Mapping[str, Known]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import frontmatter
+import msgspec
 
 from digest.front_matter import FlowYamlHandler, dump
 from digest.markdown import authors_line, blocks, bullets, escape, heading, link
@@ -26,8 +26,7 @@ _PART_OVERHEAD_BYTES = 2_000
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class _Slot:
+class _Slot(msgspec.Struct, frozen=True):
     """One paper on a day's page: whether it arrived or was revised that day, and its size."""
 
     updated: bool

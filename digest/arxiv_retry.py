@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import arxiv
+import msgspec
 
 from digest.arxiv_session import (
     ArxivUnreachableError,
@@ -29,8 +29,7 @@ QUICK_RETRY_SECONDS = 5.0
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Retrier:
+class Retrier(msgspec.Struct):
     """The failures' toll over one fetch: `spent` counts seconds of failed answers and waits,
     so with nothing but failures the fetch ends within timeout + retry budget."""
 

@@ -13,10 +13,10 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import requests
 import urllib3
 from lxml import etree
@@ -69,8 +69,7 @@ class RequestFailedError(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     """What one good answer held: its entries and the total arXiv claims for the query."""
 
     entries: int

@@ -26,8 +26,9 @@ digest.matching finds the terms; it is fast, and matches exactly where this rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
+
+import msgspec
 
 from digest.config import CategorySpec, Config
 from digest.matching import (
@@ -51,8 +52,7 @@ REASON_LIMIT = 200
 SHOWN_TERMS = 6
 
 
-@dataclass(frozen=True)
-class CategoryRule:
+class CategoryRule(msgspec.Struct, frozen=True):
     """A configured category, compiled; arXiv patterns lower-cased, `*` groups as prefixes."""
 
     name: str
@@ -69,8 +69,7 @@ class _Keyword(NamedTuple):
     term: CompiledTerm
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(msgspec.Struct, frozen=True):
     """Everything `categorize` needs, compiled once per run from the config.
 
     `keywords` lists every category's keywords by key ("": run on every paper).
@@ -89,8 +88,7 @@ class Rules:
 _Hit = tuple[int, int, int, int, str]
 
 
-@dataclass(frozen=True)
-class _Evidence:
+class _Evidence(msgspec.Struct, frozen=True):
     """How one category scored: term counts per field and the arXiv category that hinted."""
 
     score: int

@@ -7,8 +7,9 @@ without news changes nothing, not even a date.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
+
+import msgspec
 
 from digest.archive import DayPage, add_to_page, page_files
 from digest.config import Config
@@ -18,8 +19,7 @@ from digest.records import Entry
 from digest.render import Block, BlockSpec, render_block
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(msgspec.Struct, frozen=True):
     """Everything a run produces; `files` (config-relative paths) is empty when there is no news.
 
     `readme_block` is the new block when the README changes, so a README edited elsewhere

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import arxiv
+import msgspec
 
 from digest.arxiv_entries import clean_text, keep_newest, paper_from_result
 from digest.arxiv_retry import Retrier
@@ -53,31 +53,28 @@ MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class FetchResult:
+class FetchResult(msgspec.Struct, frozen=True):
     """Every paper fetched, once each at its newest version, and the HTTP requests it took."""
 
     papers: tuple[Paper, ...]
     requests: int
 
 
-@dataclass
-class _Progress:
+class _Progress(msgspec.Struct):
     """What survives between retries of one query, so paging resumes instead of restarting."""
 
     offset: int = 0
     empty_tries: int = 0
 
 
-@dataclass
-class _Run:
+class _Run(msgspec.Struct):
     """One fetch: the client and its session, its retries, and the papers so far."""
 
     settings: ArxivSettings
     session: CheckedSession
     client: arxiv.Client
     retrier: Retrier
-    papers: dict[str, Paper] = field(default_factory=dict)
+    papers: dict[str, Paper] = msgspec.field(default_factory=dict)
 
 
 class _TooManyResultsError(Exception):

@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
+
+import msgspec
 
 # Space, ASCII hyphen and the Unicode hyphens and dashes arXiv abstracts use between words.
 SEPARATOR = r"[\s\-\u2010-\u2015]*"
@@ -38,8 +39,7 @@ _Node = dict[str, "_Node"]
 _END, _GAP = "", " "  # marks in a trie node: a key ends here; a key's next word may follow
 
 
-@dataclass(frozen=True)
-class CompiledTerm:
+class CompiledTerm(msgspec.Struct, frozen=True):
     """One configured word or phrase and the regex that finds it.
 
     `pattern` reads the folded text when `on_folded` (ASCII terms), else the original. Every match
@@ -148,8 +148,7 @@ def could_match(term: CompiledTerm, present: set[str]) -> bool:
     return not term.key_words or term.key in present
 
 
-@dataclass(frozen=True)
-class KeyScanner:
+class KeyScanner(msgspec.Struct, frozen=True):
     """Finds every term key in a text in one regex pass instead of one pass per term.
 
     It reads the folded text with every non-word character made a space, so `pattern` can start

@@ -6,14 +6,14 @@ Commit messages are plain text, so arXiv's titles appear as written (no Markdown
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 from digest.records import Entry
 
 
-@dataclass(frozen=True)
-class News:
+class News(msgspec.Struct, frozen=True):
     """What the commit announces: papers readers will find in the list, and what left it."""
 
     new: tuple[Entry, ...]

@@ -8,9 +8,10 @@ reads its state from `site/archive` either way.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import msgspec
 
 
 def check_relative_path(path: str) -> str | None:
@@ -23,8 +24,7 @@ def check_relative_path(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(msgspec.Struct, frozen=True):
     """Where a digest's files live: `root` on disk, `prefix` in the repository ('' at the top)."""
 
     root: Path

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from digest.archive import load_archive, read_history
 from digest.categorize import build_rules, categorize
@@ -29,15 +30,13 @@ from digest.window import Horizon, in_window, merge
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(msgspec.Struct, frozen=True):
     config_path: Path
     now: datetime
     dry_run: bool
 
 
-@dataclass(frozen=True)
-class RunReport:
+class RunReport(msgspec.Struct, frozen=True):
     """What the run did, for the summary."""
 
     config: Config

@@ -15,16 +15,16 @@ digest existed, and presenting them as new would be wrong.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+
+import msgspec
 
 from digest.archive import History
 from digest.config import Config
 from digest.records import Known
 
 
-@dataclass(frozen=True)
-class FetchSpan:
+class FetchSpan(msgspec.Struct, frozen=True):
     """A submission-time range, as arXiv's only documented date filter expresses it."""
 
     start: datetime
@@ -44,8 +44,7 @@ class FetchSpan:
         return FetchSpan(self.start, middle), FetchSpan(middle + timedelta(minutes=1), self.end)
 
 
-@dataclass(frozen=True)
-class FetchPlan:
+class FetchPlan(msgspec.Struct, frozen=True):
     """What to ask arXiv: a submission range (first run, weekly sweep), updates since a time."""
 
     span: FetchSpan | None

@@ -8,17 +8,17 @@ entries with a blank title or abstract), and a record written is always a record
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+
+import msgspec
 
 
 class RecordError(ValueError):
     """A stored record does not follow the contract; the message names the field."""
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(msgspec.Struct, frozen=True):
     """One arXiv paper at one version, as the API described it.
 
     `arxiv_id` carries no version, so it identifies the paper across revisions.
@@ -93,8 +93,7 @@ class Paper:
         )
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     """The category a paper was put in, and the evidence that decided it."""
 
     category: str
@@ -102,8 +101,7 @@ class Decision:
     relevant: bool = True
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(msgspec.Struct, frozen=True):
     """A paper as the digest holds it: its newest version and the day it first arrived.
 
     The window counts from `arrived`, not from submission: arXiv announces papers days after
@@ -116,8 +114,7 @@ class Known:
     """The stored category, when the settings that decided it are today's; else None."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     """A known paper with the category the current config gives it."""
 
     paper: Paper

@@ -9,8 +9,9 @@ No paper is left out silently: the block says how many papers are where.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
+
+import msgspec
 
 from digest.config import AbstractDisplay, DisplaySettings
 from digest.markdown import authors_line, blocks, bold, escape, github_anchor, heading, italics
@@ -30,8 +31,7 @@ _RESERVE_BYTES = 6_000
 FULL, BRIEF, ELSEWHERE = "full", "brief", "elsewhere"
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(msgspec.Struct, frozen=True):
     """The block's text with the time of the change still to fill in, and what went where."""
 
     template: str
@@ -41,8 +41,7 @@ class Block:
         return self.template.replace(_STAMP_SLOT, f"{moment:{STAMP_FORMAT}}")
 
 
-@dataclass(frozen=True)
-class BlockSpec:
+class BlockSpec(msgspec.Struct, frozen=True):
     """Everything about the digest that the block shows besides its papers."""
 
     title: str

@@ -9,15 +9,15 @@ each under its v1 submission date.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+
+import msgspec
 
 from digest.records import Known, Paper
 
 
-@dataclass(frozen=True)
-class Merge:
+class Merge(msgspec.Struct, frozen=True):
     """All known papers after a fetch, and which of them the fetch brought as news."""
 
     papers: Mapping[str, Known]
@@ -25,8 +25,7 @@ class Merge:
     updated: tuple[Known, ...]
 
 
-@dataclass(frozen=True)
-class Horizon:
+class Horizon(msgspec.Struct, frozen=True):
     """What the archive can vouch for when a fetched paper is unknown to it.
 
     `loaded_since`: papers submitted before it may be on pages this run did not read, so an
