@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -105,7 +104,7 @@ def busy_day(day: date) -> list[FakePaper]:
 
 
 def as_paper(fake: FakePaper) -> Paper:
-    return Paper(**{field.name: getattr(fake, field.name) for field in fields(Paper)})
+    return Paper(**{name: getattr(fake, name) for name in Paper.__struct_fields__})
 
 
 def weekdays(first: date, last: date) -> Iterator[date]:
