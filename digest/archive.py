@@ -29,6 +29,8 @@ from digest.records import Entry, Known, RecordError, timestamp
 
 _PAGE_NAME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<part>[1-9]\d*))?\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
+# How many of the newest pages a run reads back to find its own digest's last one.
+_HISTORY_PAGES = 60
 
 _T = TypeVar("_T")
 
@@ -48,6 +50,7 @@ class DayPage(msgspec.Struct, frozen=True):
     updated: tuple[Entry, ...]
     query: str = ""
     rules: str = ""
+    started: date | None = None
 
 
 class History(msgspec.Struct, frozen=True):
@@ -60,6 +63,7 @@ class History(msgspec.Struct, frozen=True):
     last_run: datetime | None
     started: date | None
     ignored: tuple[str, ...]
+    query: str = ""
 
 
 class ArchiveState(msgspec.Struct, frozen=True):
@@ -70,30 +74,52 @@ class ArchiveState(msgspec.Struct, frozen=True):
     since: date
 
 
-def read_history(layout: Layout, today: date) -> History:
-    """The last run (from the newest page), the first page's date, and future pages ignored."""
+def read_history(layout: Layout, today: date, query: str = "") -> History:
+    """The last run and the digest's first day, from the newest page this digest (`query`)
+    wrote; pages dated after `today` are ignored and named. When the query changed (a fork
+    following another field), the old query's pages are history, not this digest's memory:
+    with none of the current query among the newest pages, this is a first run."""
     pages = list(_page_files(layout.disk_path(layout.archive), date.min))
     ignored = tuple(str(path) for day, _, path in pages if day > today)
-    past = [(day, part, path) for day, part, path in pages if day <= today]
     for name in ignored:
         log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
-    if not past:
-        return History(None, None, ignored)
-    newest_day = past[-1][0]
-    first_part = next(path for day, part, path in past if day == newest_day and part == 1)
-    meta = _front_matter(first_part)
-    last_run = _checked(first_part, lambda: timestamp(meta.get("last_run"), "last_run"))
-    return History(last_run, past[0][0], ignored)
+    firsts = [path for day, part, path in reversed(pages) if day <= today and part == 1]
+    for path in firsts[:_HISTORY_PAGES]:
+        meta = _front_matter(path)
+        if query and meta.get("query") and meta.get("query") != query:
+            continue
+        last_run = _checked(path, partial(timestamp, meta.get("last_run"), "last_run"))
+        # Pages record the digest's first day; older pages did not: the first page stands in.
+        started = _checked(path, partial(_day_or_none, meta.get("started")))
+        return History(last_run, started or _first_day(pages), ignored, query)
+    if firsts:
+        log.info(
+            "no recent archive page was written for this query: this run starts a new digest "
+            "for it; the other pages stay as they are"
+        )
+    return History(None, None, ignored, query)
 
 
-def load_archive(layout: Layout, since: date, until: date, rules: str = "") -> ArchiveState:
+def _first_day(pages: Sequence[tuple[date, int, Path]]) -> date:
+    return pages[0][0]
+
+
+def _day_or_none(value: object) -> date | None:
+    return None if value in (None, "") else date.fromisoformat(str(value))
+
+
+def load_archive(
+    layout: Layout, since: date, until: date, rules: str = "", query: str = ""
+) -> ArchiveState:
     """Read the pages dated from `since` to `until`: every paper first submitted since then is
     on one of them, because a paper arrives no earlier than its submission. Decisions made under
-    the `rules` fingerprint come back with their papers."""
+    the `rules` fingerprint come back with their papers. Pages a digest of another `query`
+    wrote are history, not memory: they are left out (pages that record no query are kept)."""
     parts: dict[date, list[DayPage]] = {}
     for day, _, path in _page_files(layout.disk_path(layout.archive), since):
-        if day <= until:
-            parts.setdefault(day, []).append(read_page(path))
+        page = read_page(path) if day <= until else None
+        if page is not None and (not query or not page.query or page.query == query):
+            parts.setdefault(day, []).append(page)
     pages = {day: _joined(day_parts) for day, day_parts in parts.items()}
     papers: dict[str, Known] = {}
     for page in pages.values():
@@ -114,6 +140,7 @@ def _joined(parts: Sequence[DayPage]) -> DayPage:
         updated=tuple(entry for part in parts for entry in part.updated),
         query=parts[0].query,
         rules=parts[0].rules,
+        started=parts[0].started,
     )
 
 
@@ -150,6 +177,7 @@ def read_page(path: Path) -> DayPage:
             updated=tuple(Entry.from_record(record, day) for record in _records(meta, "updated")),
             query=str(meta.get("query") or ""),
             rules=str(meta.get("rules") or ""),
+            started=_day_or_none(meta.get("started")),
         )
 
     return _checked(path, parse)
@@ -199,6 +227,7 @@ def add_to_page(previous: DayPage | None, page: DayPage) -> DayPage:
         updated=previous.updated + page.updated,
         query=page.query,
         rules=page.rules,
+        started=page.started,
     )
 
 

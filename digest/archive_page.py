@@ -80,6 +80,7 @@ def _text(
         "last_run": page.last_run.isoformat(),
         "query": page.query,
         "rules": page.rules,
+        "started": page.started.isoformat() if page.started else None,
         "part": number,
         "parts": total,
         "new": [entry.to_record() for entry in new],

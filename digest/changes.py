@@ -45,10 +45,11 @@ def plan_changes(
     updated: Sequence[Entry],
     readme_text: str,
     pages: Mapping[date, DayPage],
+    started: date | None = None,
 ) -> Changes:
     """Files to write (archive pages first, README last) and what they hold."""
     shown = tuple(e for e in window if e.decision.relevant or not config.relevance.drop_irrelevant)
-    files = _archive_files(config, layout, now, new, updated, pages)
+    files = _archive_files(config, layout, now, new, updated, pages, started)
     _, old_block, _ = split_readme(readme_text, config.readme_path)
     block = render_block(_spec(config, layout, shown), shown)
     stamp = previous_stamp(old_block)
@@ -87,8 +88,10 @@ def _archive_files(
     new: Sequence[Entry],
     updated: Sequence[Entry],
     pages: Mapping[date, DayPage],
+    started: date | None,
 ) -> dict[str, str]:
-    """Each new paper goes on its arrival day's page, each revision on today's."""
+    """Each new paper goes on its arrival day's page, each revision on today's; every page
+    records the query and topic settings it was made with, and the digest's first day."""
     by_day: dict[date, tuple[list[Entry], list[Entry]]] = {}
     for entry in new:
         by_day.setdefault(entry.arrived, ([], []))[0].append(entry)
@@ -96,7 +99,9 @@ def _archive_files(
         by_day.setdefault(now.date(), ([], []))[1].append(entry)
     files: dict[str, str] = {}
     for day, (arrived, revised) in sorted(by_day.items()):
-        page = DayPage(day, now, tuple(arrived), tuple(revised), config.query, config.rules_key)
+        page = DayPage(
+            day, now, tuple(arrived), tuple(revised), config.query, config.rules_key, started
+        )
         page = add_to_page(pages.get(day), page)
         files |= page_files(page, layout, config.category_order, config.display.max_page_bytes)
     return files

@@ -12,7 +12,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -54,6 +54,12 @@ def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace
         f"between {EARLIEST_NOW:%Y-%m-%d} and {LATEST_NOW:%Y-%m-%d}",
     )
     parser.add_argument(
+        "--since",
+        type=_day,
+        help="backfill: fill the archive with papers submitted from this date (YYYY-MM-DD) on, "
+        "filed under their submission day; safe to re-run",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="report what would change; write nothing"
     )
     return parser.parse_args(argv)
@@ -75,6 +81,18 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _day(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2026-01-31: {text!r}") from None
+    if not EARLIEST_NOW.date() <= day <= LATEST_NOW.date():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside {EARLIEST_NOW:%Y-%m-%d} to {LATEST_NOW:%Y-%m-%d}"
+        )
+    return day
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     env = dict(os.environ)
     output = setup_output(env)
@@ -86,7 +104,10 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
     from digest.pipeline import RunOptions, run_digest
 
-    options = RunOptions(args.config, args.now or datetime.now(UTC), args.dry_run)
+    now = args.now or datetime.now(UTC)
+    if args.since is not None and args.since > now.date():
+        return _failed(output, f"--since {args.since} is after the run's date {now:%Y-%m-%d}", 2)
+    options = RunOptions(args.config, now, args.dry_run, args.since)
     try:
         report = run_digest(options, env)
     except DigestError as error:
@@ -116,8 +137,8 @@ def summary_lines(report: RunReport) -> list[str]:
     changes = report.changes
     counts = Counter(entry.decision.category for entry in changes.shown)
     asked = "a weekly late-paper sweep and updates" if report.plan.sweep else "updates"
-    if report.plan.revised_since is None:
-        asked = "the whole window"
+    if report.plan.revised_since is None and report.plan.span is not None:
+        asked = f"papers submitted since {report.plan.span.start:%Y-%m-%d}"
     lines = [
         f"asked arXiv for {asked} ({report.requests} requests); {report.fetched} papers fetched",
         f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import msgspec
@@ -34,6 +34,7 @@ class RunOptions(msgspec.Struct, frozen=True):
     config_path: Path
     now: datetime
     dry_run: bool
+    backfill_from: date | None = None
 
 
 class RunReport(msgspec.Struct, frozen=True):
@@ -52,10 +53,10 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     config = load_config(options.config_path)
     target = target_from_env(env)
     layout = _layout(options.config_path, config, env, github=target is not None)
-    history = read_history(layout, options.now.date())
-    plan = plan_fetch(options.now, history, config)
+    history = read_history(layout, options.now.date(), config.query)
+    plan = plan_fetch(options.now, history, config, options.backfill_from)
     since = loaded_since(plan, options.now, config.window_days)
-    archive = load_archive(layout, since, options.now.date(), config.rules_key)
+    archive = load_archive(layout, since, options.now.date(), config.rules_key, config.query)
     fetched = fetch_papers(
         config.query,
         plan,
@@ -64,7 +65,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         expect_papers=plan.expects_papers(archive.papers),
         first_run=history.last_run is None,
     )
-    horizon = Horizon(archive.since, history.started, first_run=history.last_run is None)
+    horizon = Horizon(archive.since, plan.started, plan.by_submission)
     merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)
     window = in_window(merged.papers.values(), options.now, config.window_days)
     entries = _categorized(config, (*window, *merged.new, *merged.updated))
@@ -77,6 +78,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         updated=[entries[k.paper.arxiv_id] for k in merged.updated],
         readme_text=_readme_text(layout),
         pages=archive.pages,
+        started=plan.started,
     )
     message = commit_message(
         options.now.date(),

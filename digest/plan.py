@@ -45,11 +45,16 @@ class FetchSpan(msgspec.Struct, frozen=True):
 
 
 class FetchPlan(msgspec.Struct, frozen=True):
-    """What to ask arXiv: a submission range (first run, weekly sweep), updates since a time."""
+    """What to ask arXiv: a submission range (first run, backfill, weekly sweep), updates since
+    a time; and what the run then records: the digest's first day (`started`), and whether news
+    is filed under its submission day (a first run or backfill cannot know when it was announced)
+    instead of the run's day."""
 
     span: FetchSpan | None
     revised_since: datetime | None = None
     sweep: bool = False
+    started: date | None = None
+    by_submission: bool = False
 
     @property
     def earliest(self) -> datetime:
@@ -70,12 +75,20 @@ class FetchPlan(msgspec.Struct, frozen=True):
         return self.revised_since is not None and updated >= self.revised_since
 
 
-def plan_fetch(now: datetime, history: History, config: Config) -> FetchPlan:
-    """The plan for a run at `now` (see the module docstring)."""
+def plan_fetch(
+    now: datetime, history: History, config: Config, backfill_from: date | None = None
+) -> FetchPlan:
+    """The plan for a run at `now` (see the module docstring), or for a backfill that fills the
+    archive from `backfill_from` (asked for by submission date, whatever the catch-up cap)."""
     midnight = datetime.combine(now.date(), time(), tzinfo=UTC)
+    if backfill_from is not None:
+        start = datetime.combine(backfill_from, time(), tzinfo=UTC)
+        started = min(backfill_from, history.started or backfill_from)
+        return FetchPlan(FetchSpan(start, now), None, started=started, by_submission=True)
     if history.last_run is None:
         days = max(config.window_days, config.lookback_days)
-        return FetchPlan(FetchSpan(midnight - timedelta(days=days), now), None)
+        span = FetchSpan(midnight - timedelta(days=days), now)
+        return FetchPlan(span, None, started=span.start.date(), by_submission=True)
     last_run = min(now, history.last_run)
     since = max(
         last_run - timedelta(days=config.lookback_days),
@@ -83,9 +96,9 @@ def plan_fetch(now: datetime, history: History, config: Config) -> FetchPlan:
     )
     since = _not_before(since, history.started)
     if not _first_run_of_week(last_run, now) or config.late_sweep_days == 0:
-        return FetchPlan(None, since)
+        return FetchPlan(None, since, started=history.started)
     sweep_start = _not_before(midnight - timedelta(days=config.late_sweep_days), history.started)
-    return FetchPlan(FetchSpan(sweep_start, now), since, sweep=True)
+    return FetchPlan(FetchSpan(sweep_start, now), since, sweep=True, started=history.started)
 
 
 def _first_run_of_week(last_run: datetime, now: datetime) -> bool:

@@ -30,13 +30,14 @@ class Horizon(msgspec.Struct, frozen=True):
 
     `loaded_since`: papers submitted before it may be on pages this run did not read, so an
     unknown one is not news. `started`: the digest's first day; papers submitted earlier were
-    announced before it began, so they are never presented as new. `first_run`: nothing was
-    archived before, so arrivals are filed under their submission date.
+    announced before it began, so they are never presented as new. `by_submission`: a first run
+    or a backfill, which cannot know when papers were announced, files them under their
+    submission day.
     """
 
     loaded_since: date
     started: date | None
-    first_run: bool
+    by_submission: bool
 
 
 def merge(
@@ -63,7 +64,7 @@ def merge(
                 papers[arxiv_id] = Known(paper, current.arrived)
                 updated.append(papers[arxiv_id])
         elif _can_be_news(paper, horizon):
-            arrived = paper.published.date() if horizon.first_run else today
+            arrived = paper.published.date() if horizon.by_submission else today
             papers[arxiv_id] = Known(paper, min(arrived, today))
             new.append(papers[arxiv_id])
     return Merge(MappingProxyType(papers), newest_first(new), newest_first(updated))

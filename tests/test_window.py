@@ -15,7 +15,7 @@ from tests.factories import make_paper
 
 NOW = datetime(2026, 2, 14, 5, 0, tzinfo=UTC)
 TODAY = NOW.date()
-LATER = Horizon(loaded_since=date(2026, 1, 1), started=date(2026, 1, 1), first_run=False)
+LATER = Horizon(loaded_since=date(2026, 1, 1), started=date(2026, 1, 1), by_submission=False)
 
 
 @st.composite
@@ -113,14 +113,16 @@ def test_a_paper_announced_late_stays_for_the_whole_window_from_its_arrival() ->
 
 def test_a_first_run_files_papers_under_their_submission_day() -> None:
     paper = make_paper("2602.00003", published="2026-02-03T10:00:00+00:00")
-    first = Horizon(loaded_since=date(2026, 1, 31), started=None, first_run=True)
+    first = Horizon(loaded_since=date(2026, 1, 31), started=None, by_submission=True)
     assert merge({}, [paper], now=NOW, horizon=first).new[0].arrived == date(2026, 2, 3)
 
 
 def test_papers_the_archive_cannot_vouch_for_are_not_news() -> None:
     before_start = make_paper("2601.00001", published="2025-12-30T10:00:00+00:00")
     unread = make_paper("2601.00002", published="2026-01-05T10:00:00+00:00")
-    horizon = Horizon(loaded_since=date(2026, 1, 10), started=date(2025, 12, 31), first_run=False)
+    horizon = Horizon(
+        loaded_since=date(2026, 1, 10), started=date(2025, 12, 31), by_submission=False
+    )
     merged = merge({}, [before_start, unread], now=NOW, horizon=horizon)
     assert merged.new == () and dict(merged.papers) == {}
 
