@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import re
@@ -16,11 +17,12 @@ import frontmatter
 import yaml
 
 from digest.cli import main
-from tests.fake_arxiv import seed_fake_papers
+from tests.fake_arxiv import FakePaper, seed_fake_papers
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "tests" / "fixtures" / "seed_papers.json"
+CS_AI = REPO / "tests" / "fixtures" / "cs_ai_papers.json.gz"
 HAND_WRITTEN = "\n## About this repository\n\nHand-written text that the bot must keep.\n"
 FAST_ARXIV = {
     "page_size": 10,
@@ -95,6 +97,30 @@ class Site:
     def copy_to(self, root: Path) -> Site:
         shutil.copytree(self.root, root)
         return Site(root)
+
+
+def cs_ai_papers() -> list[FakePaper]:
+    """The real papers of shared/fixtures/cs_ai_papers.json (2025-10-20 to 31), as the fake
+    serves them: each at its latest version."""
+    records = json.loads(gzip.decompress(CS_AI.read_bytes()))
+    papers = []
+    for record in records:
+        base, version = record["id"].rsplit("v", 1)
+        papers.append(
+            FakePaper(
+                arxiv_id=base,
+                version=int(version),
+                title=record["title"],
+                authors=tuple(record["authors"]) or ("Anonymous",),
+                abstract=record["abstract"],
+                published=datetime.fromisoformat(record["published"]),
+                updated=datetime.fromisoformat(record["updated"]),
+                primary_category=record["primary_category"],
+                categories=tuple(record["categories"]),
+                comment=record.get("comment"),
+            )
+        )
+    return papers
 
 
 def seed_published() -> dict[str, date]:

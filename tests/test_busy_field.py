@@ -8,9 +8,7 @@ nothing.
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,11 +18,10 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from tests.digest_site import Site, at
+from tests.digest_site import Site, at, cs_ai_papers
 from tests.fake_arxiv import FakeArxiv, FakePaper
 from tests.markdown_html import rendered_tree
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "cs_ai_papers.json.gz"
 BUDGET = 450_000
 WINDOW = 14
 BUSY = {
@@ -35,30 +32,6 @@ BUSY = {
 FAST = {"page_size": 2000, "timeout_seconds": 20}
 _ABS = re.compile(r"https://arxiv\.org/abs/(?P<id>[^\s)]+?)v\d+$")
 _DAY_LINK = re.compile(r"^(\d{4}-\d{2}-\d{2}) \((\d+)\)$")
-
-
-def cs_ai_papers() -> list[FakePaper]:
-    """The real papers of shared/fixtures/cs_ai_papers.json (2025-10-20 to 31), as the fake
-    serves them: each at its latest version."""
-    records = json.loads(gzip.decompress(FIXTURE.read_bytes()))
-    papers = []
-    for record in records:
-        base, version = record["id"].rsplit("v", 1)
-        papers.append(
-            FakePaper(
-                arxiv_id=base,
-                version=int(version),
-                title=record["title"],
-                authors=tuple(record["authors"]) or ("Anonymous",),
-                abstract=record["abstract"],
-                published=datetime.fromisoformat(record["published"]),
-                updated=datetime.fromisoformat(record["updated"]),
-                primary_category=record["primary_category"],
-                categories=tuple(record["categories"]),
-                comment=record.get("comment"),
-            )
-        )
-    return papers
 
 
 def arrivals(papers: list[FakePaper], runs: list[datetime]) -> dict[str, date]:

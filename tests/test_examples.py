@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 from digest.config import DEFAULTS, load_config
+from tests.digest_site import Site, at, cs_ai_papers
+from tests.fake_arxiv import seed_fake_papers
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.yml"))
@@ -111,3 +113,31 @@ def test_the_cs_ai_example_places_the_labelled_papers_as_measured() -> None:
     )
     assert float(scores["acceptable"]) >= ACCEPTABLE_FLOOR, result.stdout
     assert float(scores["first choice"]) >= FIRST_CHOICE_FLOOR, result.stdout
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_each_example_runs_end_to_end_against_the_local_arxiv(
+    example: Path, tmp_path: Path, arxiv_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copied over a fork's config.yml, an example makes a digest with nothing else to edit."""
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    busy = example == CS_AI
+    arxiv_env.set_papers(cs_ai_papers() if busy else seed_fake_papers())
+    settings = yaml.safe_load(example.read_text(encoding="utf-8"))
+    site = Site.create(tmp_path / "fork", **settings)
+    (site.root / "config.yml").write_text(  # the example itself, only arXiv's pauses cut
+        example.read_text(encoding="utf-8").replace("delay_seconds: 3", "delay_seconds: 0"),
+        encoding="utf-8",
+    )
+    now = at("2025-10-29") if busy else at("2026-02-14")
+    assert site.run(now.isoformat()) == 0
+    tree = site.tree()
+    assert tree.find_all("h1")[0].text() == settings["title"]
+    topics = {h.text() for h in tree.find_all("h2")}
+    assert topics <= {c["name"] for c in settings["categories"]} | {
+        settings.get("fallback_category", DEFAULTS["fallback_category"]),
+        "About this repository",
+    }
+    assert site.archived(), "the first run archived the window"
+    assert all(path.stat().st_size <= 450_000 for path in site.root.rglob("*.md"))

@@ -276,7 +276,8 @@ def test_digest_schedule_is_off_the_hour() -> None:
 def test_digest_manual_inputs() -> None:
     """A manual run can replay a given time (`now`) or preview without committing."""
     inputs = _triggers(_load(DIGEST))["workflow_dispatch"]["inputs"]
-    assert set(inputs) == {"now", "dry_run"}
+    assert set(inputs) == {"now", "dry_run", "since"}
+    assert inputs["since"]["type"] == "string" and inputs["since"].get("default", "") == ""
     assert inputs["now"]["type"] == "string"
     assert not inputs["now"].get("required", False)
     assert inputs["now"].get("default", "") == ""
@@ -337,6 +338,7 @@ def test_bot_command_line() -> None:
     assert commands[0].startswith(BOT_COMMAND + " ") or commands[0] == BOT_COMMAND
     assert step["env"]["RUN_NOW"] == "${{ inputs.now }}"
     assert step["env"]["DRY_RUN"] == "${{ inputs.dry_run }}"
+    assert step["env"]["SINCE"] == "${{ inputs.since }}"
 
 
 def test_bot_script_exists() -> None:
@@ -348,19 +350,30 @@ NOW = "2025-01-31T05:17:00Z"
 
 
 @pytest.mark.parametrize(
-    ("run_now", "dry_run", "expected"),
+    ("run_now", "dry_run", "since", "expected"),
     [
-        ("", "", []),  # scheduled run: the inputs context is empty
-        ("", "false", []),
-        (NOW, "false", ["--now", NOW]),
-        ("", "true", ["--dry-run"]),
-        (NOW, "true", ["--now", NOW, "--dry-run"]),
-        ('$(touch pwned) "; touch pwned', "false", ["--now", '$(touch pwned) "; touch pwned']),
+        ("", "", "", []),  # scheduled run: the inputs context is empty
+        ("", "false", "", []),
+        (NOW, "false", "", ["--now", NOW]),
+        ("", "true", "", ["--dry-run"]),
+        (NOW, "true", "", ["--now", NOW, "--dry-run"]),
+        ("", "false", "2025-01-01", ["--since", "2025-01-01"]),
+        ('$(touch pwned) "; touch pwned', "false", "", ["--now", '$(touch pwned) "; touch pwned']),
+        ("", "false", "$(touch pwned)", ["--since", "$(touch pwned)"]),
     ],
-    ids=["schedule", "dispatch-default", "now", "dry-run", "now-and-dry-run", "hostile-now"],
+    ids=[
+        "schedule",
+        "dispatch-default",
+        "now",
+        "dry-run",
+        "now-and-dry-run",
+        "backfill",
+        "hostile-now",
+        "hostile-since",
+    ],
 )
 def test_bot_step_arguments(
-    tmp_path: Path, run_now: str, dry_run: str, expected: list[str]
+    tmp_path: Path, run_now: str, dry_run: str, since: str, expected: list[str]
 ) -> None:
     """Run the step's script with bash as the runner does, against a stand-in `python`
     that records its arguments: `--now` only when given, `--dry-run` only when true,
@@ -381,6 +394,7 @@ def test_bot_step_arguments(
         "ARGV_OUT": str(argv_out),
         "RUN_NOW": run_now,
         "DRY_RUN": dry_run,
+        "SINCE": since,
     }
     # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
     subprocess.run(
