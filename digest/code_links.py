@@ -2,7 +2,7 @@
 
 The links come from arXiv's text only, never from an outside lookup service. The text is
 untrusted, so the pattern is strict: a known code host, then path segments made only of
-characters that need no escaping in a Markdown link (letters, digits, `_.~-`). Anything else
+characters that need no escaping in a Markdown link (letters, digits, `_.-`). Anything else
 ends the link, so a hostile abstract cannot smuggle brackets, quotes or HTML into a URL.
 """
 
@@ -26,7 +26,7 @@ _MAX_PATH_CHARS = 120
 _CODE_URL = re.compile(
     r"(?<![\w.@/:-])(?:https?://)?(?:www\.)?"
     rf"(?P<host>{'|'.join(re.escape(host) for host in CODE_HOSTS)})"
-    r"(?P<path>(?:/[A-Za-z0-9_.~-]+)+)",
+    r"(?P<path>(?:/[A-Za-z0-9_.-]+)+)",
     re.IGNORECASE,
 )
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from digest.config import AbstractDisplay, DisplaySettings, parse
 from digest.fetch import clean_text
+from digest.items import NEW_MARK
 from digest.markdown import escape, github_anchor
 from digest.readme import (
     BLOCK_END,
@@ -18,7 +19,6 @@ from digest.readme import (
     replace_block,
     split_readme,
 )
-from digest.items import NEW_MARK
 from digest.records import Entry
 from digest.render import BlockSpec, render_block
 from tests.factories import make_entry, make_paper
