@@ -35,6 +35,9 @@ def code_links(*texts: str | None) -> tuple[str, ...]:
     """Up to MAX_CODE_LINKS distinct https URLs of code hosts named in `texts`, in order."""
     found: dict[str, str] = {}
     for text in texts:
+        lowered = (text or "").lower()
+        if not any(map(lowered.__contains__, CODE_HOSTS)):
+            continue  # the pattern scans slowly (its start is optional); most texts name no host
         for match in _CODE_URL.finditer(text or ""):
             path = match["path"].rstrip("./")
             if path.count("/") < 2 and match["host"].lower() != "huggingface.co":

@@ -36,16 +36,17 @@ def full_item(entry: Entry, abstracts: AbstractDisplay, new: bool) -> str:
     return blocks(head, f"> {abstract}")
 
 
-def brief_item(entry: Entry, new: bool, links: bool) -> str:
-    """One list line; with `links`, also the PDF and the first code repository."""
+def brief_items(entry: Entry, new: bool) -> tuple[str, str]:
+    """One list line, with and without the PDF and first code repository links (the byte
+    budget picks one); both are built at once since a busy window has thousands."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_BRIEF_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
     line = f"- {_marked(title, new)} · {bold(f'{paper.published:%Y-%m-%d}')}{_revised(paper)}"
-    if links:
-        line += f" · {md_link('PDF', paper.pdf_url)}"
-        line += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
+    links = f" · {md_link('PDF', paper.pdf_url)}"
+    links += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
     authors = escape(authors_line(paper.authors))
-    return f"{line} · {italics(authors)}" if authors else line
+    rest = f" · {italics(authors)}" if authors else ""
+    return line + links + rest, line + rest
 
 
 def _marked(title: str, new: bool) -> str:

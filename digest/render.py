@@ -14,7 +14,7 @@ from datetime import date, datetime
 import msgspec
 
 from digest.config import DisplaySettings
-from digest.items import brief_item, full_item
+from digest.items import brief_items, full_item
 from digest.markdown import blocks, escape, github_anchor, heading
 from digest.markdown import link as md_link
 from digest.readme import BLOCK_END, BLOCK_START
@@ -65,10 +65,9 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
         for e in entries
         if e.arrived in newest_days[: spec.display.full_days]
     }
-    linked, plain = (
-        {e.paper.arxiv_id: brief_item(e, e.paper.arxiv_id in new, links) for e in entries}
-        for links in (True, False)
-    )
+    both = {e.paper.arxiv_id: brief_items(e, e.paper.arxiv_id in new) for e in entries}
+    linked = {key: items[0] for key, items in both.items()}
+    plain = {key: items[1] for key, items in both.items()}
     while True:
         levels, brief = _fit(entries, full, (linked, plain), budget)
         template = _layout(spec, entries, levels, full, brief, new)
