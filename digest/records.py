@@ -45,6 +45,10 @@ class Paper(msgspec.Struct, frozen=True):
     def abs_url(self) -> str:
         return f"https://arxiv.org/abs/{self.versioned_id}"
 
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.versioned_id}"
+
     def is_newer_than(self, other: Paper | None) -> bool:
         """The one rule for revisions: a higher version replaces a lower one, never the reverse."""
         return other is None or self.version > other.version

@@ -8,20 +8,19 @@ No paper is left out silently: the block says how many papers are where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime
 
 import msgspec
 
-from digest.config import AbstractDisplay, DisplaySettings
-from digest.markdown import authors_line, blocks, bold, escape, github_anchor, heading, italics
+from digest.config import DisplaySettings
+from digest.items import brief_items, full_item
+from digest.markdown import blocks, escape, github_anchor, heading
 from digest.markdown import link as md_link
 from digest.readme import BLOCK_END, BLOCK_START
 from digest.records import Entry
 
 ARXIV_THANKS = "Thank you to arXiv for use of its open access interoperability."
-MAX_TITLE_CHARS = 400
-MAX_ABSTRACT_CHARS = 4000
 STAMP_FORMAT = "%Y-%m-%d %H:%M UTC"
 # Stands in for the time of the change, so the block is rendered once and stamped after.
 _STAMP_SLOT = "\x00stamp\x00"
@@ -53,21 +52,43 @@ class BlockSpec(msgspec.Struct, frozen=True):
 
 
 def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
-    """The block for `entries` (newest arrival first), fitted under the byte budget."""
+    """The block for `entries` (newest arrival first), fitted under the byte budget.
+
+    New papers are those of the newest arrival day: they stay marked until the next run with
+    news, so a quiet day renders the same block.
+    """
     budget = spec.display.max_page_bytes - _RESERVE_BYTES
-    newest_days = sorted({e.arrived for e in entries}, reverse=True)[: spec.display.full_days]
+    newest_days = sorted({e.arrived for e in entries}, reverse=True)
+    new = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
     full = {
-        e.paper.arxiv_id: _full_item(e, spec.display.abstracts)
+        e.paper.arxiv_id: full_item(e, spec.display.abstracts, e.paper.arxiv_id in new)
         for e in entries
-        if e.arrived in newest_days
+        if e.arrived in newest_days[: spec.display.full_days]
     }
-    brief = {e.paper.arxiv_id: _brief_item(e) for e in entries}
+    both = {e.paper.arxiv_id: brief_items(e, e.paper.arxiv_id in new) for e in entries}
+    linked = {key: items[0] for key, items in both.items()}
+    plain = {key: items[1] for key, items in both.items()}
     while True:
-        levels = _levels(entries, full, brief, budget)
-        template = _layout(spec, entries, levels, full, brief)
+        levels, brief = _fit(entries, full, (linked, plain), budget)
+        template = _layout(spec, entries, levels, full, brief, new)
         if len(template.encode("utf-8")) <= spec.display.max_page_bytes or budget <= 0:
             return Block(template, levels)
         budget -= max(len(template.encode("utf-8")) - spec.display.max_page_bytes, 1_000)
+
+
+def _fit(
+    entries: Sequence[Entry],
+    full: Mapping[str, str],
+    briefs: tuple[Mapping[str, str], Mapping[str, str]],
+    budget: int,
+) -> tuple[dict[str, str], Mapping[str, str]]:
+    """One-line items carry PDF and code links unless that would leave papers to the archive
+    pages; then every one-line item goes without them."""
+    linked, plain = briefs
+    levels = _levels(entries, full, linked, budget)
+    if ELSEWHERE not in levels.values():
+        return levels, linked
+    return _levels(entries, full, plain, budget), plain
 
 
 def _levels(
@@ -102,6 +123,7 @@ def _layout(
     levels: Mapping[str, str],
     full: Mapping[str, str],
     brief: Mapping[str, str],
+    new: Set[str],
 ) -> str:
     grouped: dict[str, list[Entry]] = {name: [] for name in spec.order}
     for entry in entries:
@@ -111,7 +133,7 @@ def _layout(
     if not entries:
         parts.append(f"No papers were added in the last {spec.window_days} days.")
     else:
-        parts += [_contents(sections), _where(levels)]
+        parts += [_contents(sections, new), _where(levels)]
     for index, (name, items) in enumerate(sections):
         parts += ["---" if index else "", heading(2, escape(name))]
         parts += [full[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == FULL]
@@ -134,12 +156,14 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     return " | ".join(parts)
 
 
-def _contents(sections: Sequence[tuple[str, Sequence[Entry]]]) -> str:
+def _contents(sections: Sequence[tuple[str, Sequence[Entry]]], new: Set[str]) -> str:
+    """Each topic with its count, and how many of them are new."""
     seen: dict[str, int] = {}
-    links = [
-        md_link(f"{escape(name)} ({len(items)})", f"#{github_anchor(name, seen)}")
-        for name, items in sections
-    ]
+    links = []
+    for name, items in sections:
+        fresh = sum(1 for e in items if e.paper.arxiv_id in new)
+        count = f"{len(items)}, {fresh} new" if fresh else f"{len(items)}"
+        links.append(md_link(f"{escape(name)} ({count})", f"#{github_anchor(name, seen)}"))
     return "**Contents:** " + " · ".join(links)
 
 
@@ -177,30 +201,3 @@ def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:
         if day in spec.day_links
     ]
     return "**Archive by arrival day:** " + " · ".join(links) if links else ""
-
-
-def _full_item(entry: Entry, abstracts: AbstractDisplay) -> str:
-    paper = entry.paper
-    title = md_link(escape(paper.title, MAX_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
-    dates = bold(f"{paper.published:%Y-%m-%d}")
-    if paper.version > 1:
-        dates += f" · v{paper.version}, revised {paper.updated:%Y-%m-%d}"
-    authors = escape(authors_line(paper.authors))
-    byline = f"{dates} | {italics(authors)}" if authors else dates
-    abstract = escape(paper.abstract, MAX_ABSTRACT_CHARS) or "(no abstract)"
-    if abstracts is AbstractDisplay.NONE:
-        return blocks(heading(3, title), byline)
-    if abstracts is AbstractDisplay.FOLDED:
-        folded = f"<details><summary>Abstract</summary>\n\n{abstract}\n\n</details>"
-        return blocks(heading(3, title), byline, folded)
-    return blocks(heading(3, title), byline, f"> {abstract}")
-
-
-def _brief_item(entry: Entry) -> str:
-    paper = entry.paper
-    title = md_link(escape(paper.title, 200) or paper.versioned_id, paper.abs_url)
-    line = f"- {title} · {bold(f'{paper.published:%Y-%m-%d}')}"
-    if paper.version > 1:
-        line += f" · v{paper.version}"
-    authors = escape(authors_line(paper.authors))
-    return f"{line} · {italics(authors)}" if authors else line

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from digest.config import AbstractDisplay, DisplaySettings, parse
 from digest.fetch import clean_text
+from digest.items import NEW_MARK
 from digest.markdown import escape, github_anchor
 from digest.readme import (
     BLOCK_END,
@@ -87,11 +88,15 @@ def _assert_structure(block: str, entries: list[Entry]) -> Node:
     assert len(headings) == len(entries)
     assert len(tree.find_all("blockquote")) == len(entries)
     papers = {entry.paper.abs_url: entry.paper for entry in entries}
+    newest = max(entry.arrived for entry in entries)
+    new = {entry.paper.abs_url for entry in entries if entry.arrived == newest}
     for heading in headings:
         links = heading.find_all("a")
         assert len(links) == 1
-        paper = papers.pop(str(links[0].attrs["href"]))
-        shown = heading.text()
+        href = str(links[0].attrs["href"])
+        paper = papers.pop(href)
+        assert heading.text().startswith(f"{NEW_MARK} ") == (href in new)
+        shown = heading.text().removeprefix(f"{NEW_MARK} ")
         expected = " ".join(paper.title.split())
         assert (
             shown == expected
@@ -135,7 +140,7 @@ def test_block_matches_the_known_look() -> None:
     assert [h.text() for h in tree.find_all("h1")] == ["🧠 Open Neuromorphic - Daily ArXiv"]
     assert [h.text() for h in tree.find_all("h2")] == [ORDER[0], ORDER[2]]
     assert [h.text() for h in tree.find_all("h3")] == [
-        "Paper 2601.00002",
+        "🆕 Paper 2601.00002",
         "Paper 2601.00001",
         "Paper 2601.00003",
     ]
@@ -147,7 +152,7 @@ def test_block_matches_the_known_look() -> None:
     assert "v2, revised 2026-02-03" in text
     contents = [a for a in tree.find_all("a") if str(a.attrs["href"]).startswith("#")]
     assert [(a.text(), a.attrs["href"]) for a in contents] == [
-        (f"{ORDER[0]} (2)", "#-hardware--materials"),
+        (f"{ORDER[0]} (2, 1 new)", "#-hardware--materials"),
         (f"{ORDER[2]} (1)", "#-applications--sensing"),
     ]
 

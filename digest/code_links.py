@@ -1,0 +1,49 @@
+"""Code repositories a paper names in its own abstract or comment, as safe https links.
+
+The links come from arXiv's text only, never from an outside lookup service. The text is
+untrusted, so the pattern is strict: a known code host, then path segments made only of
+characters that need no escaping in a Markdown link (letters, digits, `_.-`). Anything else
+ends the link, so a hostile abstract cannot smuggle brackets, quotes or HTML into a URL.
+"""
+
+from __future__ import annotations
+
+import re
+
+CODE_HOSTS = (
+    "github.com",
+    "gitlab.com",
+    "huggingface.co",
+    "bitbucket.org",
+    "codeberg.org",
+    "sourceforge.net",
+    "gitee.com",
+)
+MAX_CODE_LINKS = 3
+# Longer paths are not real repository addresses; dropping them keeps one paper's line short.
+_MAX_PATH_CHARS = 120
+
+_CODE_URL = re.compile(
+    r"(?<![\w.@/:-])(?:https?://)?(?:www\.)?"
+    rf"(?P<host>{'|'.join(re.escape(host) for host in CODE_HOSTS)})"
+    r"(?P<path>(?:/[A-Za-z0-9_.-]+)+)",
+    re.IGNORECASE,
+)
+
+
+def code_links(*texts: str | None) -> tuple[str, ...]:
+    """Up to MAX_CODE_LINKS distinct https URLs of code hosts named in `texts`, in order."""
+    found: dict[str, str] = {}
+    for text in texts:
+        lowered = (text or "").lower()
+        if not any(map(lowered.__contains__, CODE_HOSTS)):
+            continue  # the pattern scans slowly (its start is optional); most texts name no host
+        for match in _CODE_URL.finditer(text or ""):
+            path = match["path"].rstrip("./")
+            if path.count("/") < 2 and match["host"].lower() != "huggingface.co":
+                continue  # github.com/owner alone is a profile, not a repository
+            if not path or len(path) > _MAX_PATH_CHARS:
+                continue
+            url = f"https://{match['host'].lower()}{path}"
+            found.setdefault(url.lower().removesuffix(".git"), url)
+    return tuple(found.values())[:MAX_CODE_LINKS]
