@@ -33,6 +33,8 @@ class Changes(msgspec.Struct, frozen=True):
     dropped: int
     shown: tuple[Entry, ...]
     block: Block
+    freshness: str = ""
+    """The block's freshness line as readers will see it after this run."""
 
 
 def plan_changes(
@@ -58,6 +60,8 @@ def plan_changes(
         readme_block = block.stamped(now)
         files[config.readme_path] = replace_block(readme_text, readme_block, config.readme_path)
     in_window = {entry.paper.arxiv_id for entry in window}
+    standing = readme_block or old_block
+    freshness = next((line for line in standing.splitlines() if "List last changed" in line), "")
     return Changes(
         files=files,
         readme_block=readme_block,
@@ -66,6 +70,7 @@ def plan_changes(
         dropped=len(listed_ids(old_block) - in_window),
         shown=shown,
         block=block,
+        freshness=freshness,
     )
 
 

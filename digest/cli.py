@@ -10,17 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
+import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from digest.errors import DigestError
 from digest.output import Output, setup_output
-
-if TYPE_CHECKING:
-    from digest.pipeline import RunReport
 
 # arXiv began in August 1991; the upper end keeps every date computation far from year 9999.
 EARLIEST_NOW = datetime(1991, 8, 1, tzinfo=UTC)
@@ -103,11 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
     from digest.pipeline import RunOptions, run_digest
+    from digest.summary import summary_details, summary_lines
 
     now = args.now or datetime.now(UTC)
     if args.since is not None and args.since > now.date():
         return _failed(output, f"--since {args.since} is after the run's date {now:%Y-%m-%d}", 2)
     options = RunOptions(args.config, now, args.dry_run, args.since)
+    started = time.monotonic()
     try:
         report = run_digest(options, env)
     except DigestError as error:
@@ -122,7 +121,7 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
             "rerun with DIGEST_DEBUG=1 for the traceback and report it"
         )
         return _failed(output, message, 1)
-    output.finish(summary_lines(report))
+    output.finish(summary_lines(report, time.monotonic() - started), summary_details(report))
     return 0
 
 
@@ -130,23 +129,6 @@ def _failed(output: Output, message: str, code: int) -> int:
     output.fail(message)
     output.finish([])
     return code
-
-
-def summary_lines(report: RunReport) -> list[str]:
-    """The run's summary: what was asked, what arrived, what the README lists."""
-    changes = report.changes
-    counts = Counter(entry.decision.category for entry in changes.shown)
-    asked = "a weekly late-paper sweep and updates" if report.plan.sweep else "updates"
-    if report.plan.revised_since is None and report.plan.span is not None:
-        asked = f"papers submitted since {report.plan.span.start:%Y-%m-%d}"
-    lines = [
-        f"asked arXiv for {asked} ({report.requests} requests); {report.fetched} papers fetched",
-        f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "
-        f"{changes.dropped}; the README lists {len(changes.shown)}",
-    ]
-    lines += [f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]]
-    lines.append(report.outcome)
-    return lines
 
 
 if __name__ == "__main__":

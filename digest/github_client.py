@@ -92,3 +92,35 @@ def redacted_logs(token: str) -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(redact)
+
+
+class _RequestCounter(logging.Filter):
+    """Counts the requests PyGithub sends. Nothing in PyGithub 2.10 counts them, but its
+    Requester logs every answered request once at DEBUG with this format (Requester.__log);
+    those records are counted and dropped here, so nothing prints them."""
+
+    FORMAT = "%s %s://%s%s %s %s ==> %i %s %s"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == self.FORMAT:
+            self.count += 1
+        return record.levelno > logging.DEBUG
+
+
+@contextmanager
+def counted_requests() -> Iterator[_RequestCounter]:
+    """Count PyGithub's requests while the block runs (the count stays readable after it)."""
+    logger = logging.getLogger("github.Requester")
+    counter = _RequestCounter()
+    level = logger.level
+    logger.addFilter(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.setLevel(level)
+        logger.removeFilter(counter)

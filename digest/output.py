@@ -44,8 +44,9 @@ class Output:
         """The run's one-line error; the caller still decides the exit code."""
         log.error("%s", message)
 
-    def finish(self, lines: Sequence[str]) -> None:
-        """Print the summary and add it, with this run's warnings and errors, to the job summary."""
+    def finish(self, lines: Sequence[str], details: str = "") -> None:
+        """Print the summary and add it, with this run's warnings and errors, to the job summary;
+        `details` is Markdown for the job summary only (links, lists), already escaped."""
         if lines and not self._print("\n".join(lines)):
             log.warning(
                 "cannot print the summary to stdout (%s); the run itself is unaffected",
@@ -55,7 +56,7 @@ class Output:
             return
         try:
             with self._summary.open("a", encoding="utf-8") as stream:
-                stream.write(_summary_markdown(lines, self._problems))
+                stream.write(_summary_markdown(lines, self._problems, details))
         except OSError as error:
             log.warning(
                 "cannot add to the job summary %s (%s); the log holds the same lines",
@@ -168,10 +169,13 @@ def _escape_command(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _summary_markdown(lines: Sequence[str], problems: Sequence[str]) -> str:
-    """The run's section of the job summary: heading, summary list, then warnings and errors."""
+def _summary_markdown(lines: Sequence[str], problems: Sequence[str], details: str = "") -> str:
+    """The run's section of the job summary: heading, summary list, details, then warnings and
+    errors."""
     parts = [f"### {TITLE}\n\n"]
     parts += [f"{'  ' if line[:1].isspace() else ''}- {_markdown(line)}\n" for line in lines]
+    if details:
+        parts.append(f"\n{details.strip()}\n")
     if problems:
         parts.append("\n**Warnings and errors**\n\n" if lines else "")
         parts += [f"- {_markdown(problem)}\n" for problem in problems]

@@ -21,7 +21,7 @@ from digest.github_target import target_from_env
 from digest.message import News, commit_message
 from digest.paths import Layout
 from digest.plan import FetchPlan, loaded_since, plan_fetch
-from digest.publish import publish
+from digest.publish import Published, publish
 from digest.publish_local import remove_leftovers
 from digest.readme import BOM, ReadmeError
 from digest.records import Entry, Known
@@ -45,7 +45,7 @@ class RunReport(msgspec.Struct, frozen=True):
     fetched: int
     requests: int
     changes: Changes
-    outcome: str
+    published: Published
 
 
 def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
@@ -87,8 +87,8 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     )
     if target is None and not options.dry_run:
         _tidy(layout)
-    outcome = publish(changes, message, layout, target, dry_run=options.dry_run)
-    return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, outcome)
+    published = publish(changes, message, layout, target, dry_run=options.dry_run)
+    return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, published)
 
 
 def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github: bool) -> Layout:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from digest.changes import Changes
 from digest.paths import Layout
 from digest.publish_local import write_files
@@ -18,6 +20,13 @@ if TYPE_CHECKING:
     from digest.github_target import GithubTarget
 
 
+class Published(msgspec.Struct, frozen=True):
+    """What publishing did, in one line, and how many requests it sent to GitHub."""
+
+    outcome: str
+    github_requests: int = 0
+
+
 def publish(
     changes: Changes,
     message: str,
@@ -25,20 +34,23 @@ def publish(
     target: GithubTarget | None,
     *,
     dry_run: bool,
-) -> str:
+) -> Published:
     """Write or commit every changed file at once; say what happened in one line."""
     if not changes.files:
-        return "no news: nothing was changed"
+        return Published("no news: nothing was changed")
     names = ", ".join(layout.repo_path(path) for path in changes.files)
     if dry_run:
-        return f"dry run: would write {names}"
+        return Published(f"dry run: would write {names}")
     if target is None:
         write_files(layout.root, changes.files)
-        return f"wrote {names}"
-    sha = _commit(changes, message, layout, target)
+        return Published(f"wrote {names}")
+    from digest.github_client import counted_requests
+
+    with counted_requests() as sent:
+        sha = _commit(changes, message, layout, target)
     if sha is None:
-        return f"{target.repository} already holds this digest: no commit"
-    return f"committed {sha[:12]} to {target.repository}: {names}"
+        return Published(f"{target.repository} already holds this digest: no commit", sent.count)
+    return Published(f"committed {sha[:12]} to {target.repository}: {names}", sent.count)
 
 
 def _commit(changes: Changes, message: str, layout: Layout, target: GithubTarget) -> str | None:
