@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from urllib.parse import quote
 
 import msgspec
 
 from digest.archive import DayPage, add_to_page, page_files
 from digest.config import Config
+from digest.feed import FeedSpec, render_feed
 from digest.paths import Layout
 from digest.readme import listed_ids, previous_stamp, replace_block, split_readme
 from digest.records import Entry
@@ -49,7 +51,9 @@ def plan_changes(
     pages: Mapping[date, DayPage],
     started: date | None = None,
 ) -> Changes:
-    """Files to write (archive pages first, README last) and what they hold."""
+    """Files to write (archive pages first, then the feed, README last) and what they hold.
+
+    The feed changes with the README's list and only then: both show the same papers."""
     shown = tuple(e for e in window if e.decision.relevant or not config.relevance.drop_irrelevant)
     files = _archive_files(config, layout, now, new, updated, pages, started)
     _, old_block, _ = split_readme(readme_text, config.readme_path)
@@ -58,6 +62,7 @@ def plan_changes(
     readme_block = None
     if stamp is None or block.stamped(stamp) != old_block:
         readme_block = block.stamped(now)
+        files[config.feed.path] = render_feed(_feed_spec(config), shown)
         files[config.readme_path] = replace_block(readme_text, readme_block, config.readme_path)
     in_window = {entry.paper.arxiv_id for entry in window}
     standing = readme_block or old_block
@@ -83,6 +88,17 @@ def _spec(config: Config, layout: Layout, shown: Sequence[Entry]) -> BlockSpec:
         order=config.category_order,
         display=config.display,
         day_links={day: layout.link_from_readme(layout.page(day)) for day in days},
+        feed_link=quote(layout.link_from_readme(config.feed.path)),
+    )
+
+
+def _feed_spec(config: Config) -> FeedSpec:
+    return FeedSpec(
+        title=config.title,
+        description=config.description,
+        query=config.query,
+        max_entries=config.feed.max_entries,
+        max_bytes=config.display.max_page_bytes,
     )
 
 

@@ -80,6 +80,18 @@ class DisplaySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, k
     )
 
 
+class FeedSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    path: Text = _default("feed", "path")
+    max_entries: Annotated[int, _between(1, 10_000)] = _default("feed", "max_entries")
+
+    def __post_init__(self) -> None:
+        problem = check_relative_path(self.path)
+        if problem:
+            raise ValueError(
+                f"path: must be a path inside the repository like 'feed.xml': {problem}"
+            )
+
+
 class ArxivSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     page_size: Annotated[int, _between(1, 2000)] = _default("arxiv", "page_size")
     delay_seconds: Annotated[float, _between(0, 60)] = _default("arxiv", "delay_seconds")
@@ -130,6 +142,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
     late_sweep_days: Annotated[int, _between(0, 365)] = _default("late_sweep_days")
     readme_path: Text = _default("readme_path")
     archive_dir: Text = _default("archive_dir")
+    feed: FeedSettings = FeedSettings()
     display: DisplaySettings = DisplaySettings()
     arxiv: ArxivSettings = ArxivSettings()
     categories: Annotated[tuple[CategorySpec, ...], msgspec.Meta(min_length=1)]
@@ -186,8 +199,11 @@ def _check_consistent(config: Config) -> None:
     if config.lookback_days > config.max_catchup_days:
         raise ValueError("lookback_days: must not exceed max_catchup_days")
     archive = config.archive_dir
-    if config.readme_path == archive or config.readme_path.startswith(archive + "/"):
-        raise ValueError("readme_path: must lie outside archive_dir")
+    for key, path in (("readme_path", config.readme_path), ("feed.path", config.feed.path)):
+        if path == archive or path.startswith(archive + "/"):
+            raise ValueError(f"{key}: must lie outside archive_dir")
+    if config.feed.path == config.readme_path:
+        raise ValueError("feed.path: must differ from readme_path")
 
 
 def parse(raw: object, kind: type[_T]) -> _T:

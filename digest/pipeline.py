@@ -86,7 +86,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         config.category_order,
     )
     if target is None and not options.dry_run:
-        _tidy(layout)
+        _tidy(layout, config.feed.path)
     published = publish(changes, message, layout, target, dry_run=options.dry_run)
     return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, published)
 
@@ -145,9 +145,10 @@ def _readme_text(layout: Layout) -> str:
         ) from None
 
 
-def _tidy(layout: Layout) -> None:
+def _tidy(layout: Layout, feed: str) -> None:
     """Remove files an interrupted local run left half-staged."""
     archive = layout.disk_path(layout.archive)
     years = [p for p in archive.iterdir() if p.is_dir()] if archive.is_dir() else []
-    for path in remove_leftovers([layout.disk_path(layout.readme).parent, *years]):
+    folders = {layout.disk_path(layout.readme).parent, layout.disk_path(feed).parent, *years}
+    for path in remove_leftovers(sorted(folders)):
         log.info("removed %s, left by an interrupted run", path)

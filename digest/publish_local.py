@@ -7,8 +7,9 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-# mkstemp names: .README.md.k3j2x9.tmp beside README.md, removed by the next run if orphaned.
-_LEFTOVER = ".*.md.*.tmp"
+# mkstemp names: .README.md.k3j2x9.tmp beside README.md (.feed.xml.k3j2x9.tmp beside the feed),
+# removed by the next run if orphaned.
+_LEFTOVERS = (".*.md.*.tmp", ".*.xml.*.tmp")
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> None:
@@ -35,9 +36,10 @@ def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
     """Delete staged files an interrupted run left in `folders`; return what was removed."""
     removed = []
     for folder in folders:
-        for path in folder.glob(_LEFTOVER) if folder.is_dir() else ():
-            path.unlink(missing_ok=True)
-            removed.append(path)
+        for pattern in _LEFTOVERS if folder.is_dir() else ():
+            for path in folder.glob(pattern):
+                path.unlink(missing_ok=True)
+                removed.append(path)
     return removed
 
 

@@ -49,6 +49,7 @@ class BlockSpec(msgspec.Struct, frozen=True):
     order: Sequence[str]
     display: DisplaySettings
     day_links: Mapping[date, str]
+    feed_link: str | None = None
 
 
 def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
@@ -153,6 +154,8 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     parts.append(
         f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days"
     )
+    if spec.feed_link is not None:
+        parts.append(md_link("Atom feed", spec.feed_link))
     return " | ".join(parts)
 
 

@@ -176,9 +176,10 @@ def busy_runs(work: Path, site: Path) -> tuple[list[ChildRun], list[int], Path]:
 
 
 def written_pages(before: Path, after: Path) -> dict[str, int]:
-    """Markdown files the run added or replaced (a new inode: the copy was hard-linked)."""
+    """Markdown pages and the feed the run added or replaced (a new inode: the copy was
+    hard-linked)."""
     pages = {}
-    for path in sorted(after.rglob("*.md")):
+    for path in sorted([*after.rglob("*.md"), *after.rglob("*.xml")]):
         old = before / path.relative_to(after)
         if not old.exists() or old.stat().st_ino != path.stat().st_ino:
             pages[str(path.relative_to(after))] = path.stat().st_size

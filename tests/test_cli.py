@@ -111,6 +111,7 @@ def test_staged_files_left_by_an_interrupted_run_are_removed(site: Site) -> None
     leftovers = [
         site.root / ".README.md.x1y2z3.tmp",
         site.root / "archive/2026/.2026-02-13.md.a.tmp",
+        site.root / ".feed.xml.q7r8s9.tmp",
     ]
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)

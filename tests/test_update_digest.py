@@ -38,7 +38,7 @@ def test_first_run_pages_through_arxiv_and_lists_the_whole_window(
     assert {r["id"] for r in site.archived()} == expected_window(now)
     days = sorted({day for day in arrivals([now]).values()})
     pages = [f"archive/{day:%Y}/{day}.md" for day in days]
-    assert list(site.files()) == ["README.md", *pages, "config.yml"]
+    assert list(site.files()) == ["README.md", *pages, "config.yml", "feed.xml"]
     for page in pages:  # a first run files each paper under its submission day
         day = page[-13:-3]
         assert {r["id"] for r in site.archived_on(day)} == {
@@ -46,7 +46,7 @@ def test_first_run_pages_through_arxiv_and_lists_the_whole_window(
         }
     out = capsys.readouterr().out
     assert f"new {len(listed)}, updated 0, left the list 0" in out
-    assert f"wrote {', '.join(pages)}, README.md" in out
+    assert f"wrote {', '.join(pages)}, feed.xml, README.md" in out
 
 
 def test_multi_day_simulation(site: Site, arxiv_env: FakeArxiv) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from tests.digest_site import Site, arrivals, at, expected_listed, expected_window
@@ -90,6 +91,9 @@ def test_one_commit_per_day_with_news_and_none_without(
             assert f"https://arxiv.org/abs/{pid}v{version}" in newest
     pages = {f"archive/{day:%Y}/{day}.md" for day in arrivals(runs).values()}
     assert pages <= set(files)
+    feed = feedparser.parse(files["feed.xml"])  # committed along with the README
+    ids = [item.id for item in feed.entries]
+    assert sorted(ids) == sorted(f"https://arxiv.org/abs/{pid}" for pid, _ in listed)
     assert FAKE_TOKEN not in capsys.readouterr().out
     assert all(
         not r.body or "author" not in r.body
