@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.digest_site import Site, at
+from tests.digest_site import Site, at, expected_window
 from tests.fake_arxiv import FakeArxiv, Fault, seed_fake_papers
+from tests.markdown_html import rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = at("2026-02-14")
@@ -156,6 +158,17 @@ def test_in_actions_the_summary_reaches_the_run_page(site: Site, tmp_path: Path)
     text = summary.read_text(encoding="utf-8")
     assert "dry run: would write archive/2026/2026-01-31.md" in text
     assert "🛠 Hardware \\& Materials" in text  # escaped for Markdown, shown as written
+    shown = rendered_tree(text)
+    said = shown.text()
+    assert "List last changed: 2026-02-14 05:00 UTC" in said  # the freshness line readers see
+    assert re.search(r"asked arXiv for .* \(\d+ requests\)", said) and re.search(
+        r"took [\d.]+ s", said
+    )
+    links = {str(a.attrs["href"]) for a in shown.find_all("a")}
+    new_links = [href for href in links if href.startswith("https://arxiv.org/abs/")]
+    new = len(expected_window(NOW))
+    assert len(new_links) == min(new, 50), "the new papers are links, up to 50"
+    assert new <= 50 or f"…and {new - 50} more" in said
 
 
 def test_a_bad_arxiv_url_is_named_and_not_retried(site: Site) -> None:
