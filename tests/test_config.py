@@ -65,7 +65,7 @@ def test_the_readme_table_states_every_default() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_.]+)` \| (`[^|]*`|required) \|", readme, re.MULTILINE))
     for key, value in _flat(DEFAULTS).items():
-        shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+        shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
         assert rows.get(key) == f"`{shown.removesuffix(chr(10)).removesuffix(chr(10) + '...')}`", (
             key
         )
