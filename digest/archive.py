@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -130,6 +130,37 @@ def load_archive(
                 decision = entry.decision if rules and page.rules == rules else None
                 papers[entry.paper.arxiv_id] = Known(entry.paper, arrived, decision)
     return ArchiveState(MappingProxyType(papers), MappingProxyType(pages), since)
+
+
+def last_news_day(
+    layout: Layout,
+    state: ArchiveState,
+    started: date | None,
+    query: str = "",
+    arriving: Iterable[Entry] = (),
+) -> date | None:
+    """The newest arrival day that brought a new paper to this digest (`query`), counting the
+    papers `arriving` in this run, or None when it never had one.
+
+    The pages the run loaded answer it when they hold news; older pages are read newest first,
+    back to the digest's first day `started` only, so a long-dead digest costs one pass at most.
+    """
+    days = [entry.arrived for entry in arriving]
+    days += [day for day, page in state.pages.items() if page.new]
+    if days:
+        return max(days)
+    if started is None:
+        return None
+    older = [(day, path) for day, _, path in _page_files(layout.disk_path(layout.archive), started)]
+    for day, path in reversed(older):
+        if day >= state.since:
+            continue
+        meta = _front_matter(path)
+        if query and meta.get("query") and meta.get("query") != query:
+            continue
+        if meta.get("new"):
+            return day
+    return None
 
 
 def _joined(parts: Sequence[DayPage]) -> DayPage:

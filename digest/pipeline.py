@@ -12,7 +12,9 @@ from pathlib import Path
 
 import msgspec
 
-from digest.archive import load_archive, read_history
+from digest.alarm import staleness
+from digest.alerts import report_staleness
+from digest.archive import last_news_day, load_archive, read_history
 from digest.categorize import build_rules, categorize
 from digest.changes import Changes, plan_changes
 from digest.config import Config, ConfigError, load_config
@@ -53,10 +55,11 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     config = load_config(options.config_path)
     target = target_from_env(env)
     layout = _layout(options.config_path, config, env, github=target is not None)
-    history = read_history(layout, options.now.date(), config.query)
+    today = options.now.date()
+    history = read_history(layout, today, config.query)
     plan = plan_fetch(options.now, history, config, options.backfill_from)
     since = loaded_since(plan, options.now, config.window_days)
-    archive = load_archive(layout, since, options.now.date(), config.rules_key, config.query)
+    archive = load_archive(layout, since, today, config.rules_key, config.query)
     fetched = fetch_papers(
         config.query,
         plan,
@@ -81,13 +84,22 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         started=plan.started,
     )
     message = commit_message(
-        options.now.date(),
+        today,
         News.of(changes.new, changes.updated, changes.shown, changes.dropped),
         config.category_order,
     )
     if target is None and not options.dry_run:
         _tidy(layout)
     outcome = publish(changes, message, layout, target, dry_run=options.dry_run)
+    last_news = last_news_day(layout, archive, history.started, config.query, changes.new)
+    report_staleness(
+        staleness(last_news, today, config.alerts),
+        config.alerts,
+        target,
+        today=today,
+        news_today=bool(changes.new),
+        dry_run=options.dry_run,
+    )
     return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, outcome)
 
 
