@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -137,29 +137,30 @@ def last_news_day(
     state: ArchiveState,
     started: date | None,
     query: str = "",
-    arriving: Iterable[Entry] = (),
+    today: date | None = None,
 ) -> date | None:
-    """The newest arrival day that brought a new paper to this digest (`query`), counting the
-    papers `arriving` in this run, or None when it never had one.
+    """The last day a run brought this digest (`query`) a new paper: `today` when this run
+    did, else the newest such run recorded on the pages (a first run files papers under their
+    submission days, but they arrived on the day it ran), or None when it never had one.
 
     The pages the run loaded answer it when they hold news; older pages are read newest first,
     back to the digest's first day `started` only, so a long-dead digest costs one pass at most.
     """
-    days = [entry.arrived for entry in arriving]
-    days += [day for day, page in state.pages.items() if page.new]
-    if days:
-        return max(days)
+    if today is not None:
+        return today
+    runs = [page.last_run.date() for page in state.pages.values() if page.new]
+    if runs:
+        return max(runs)
     if started is None:
         return None
-    older = [(day, path) for day, _, path in _page_files(layout.disk_path(layout.archive), started)]
-    for day, path in reversed(older):
-        if day >= state.since:
-            continue
+    pages = _page_files(layout.disk_path(layout.archive), started)
+    older = [path for day, _, path in pages if day < state.since]  # the rest were loaded
+    for path in reversed(older):
         meta = _front_matter(path)
-        if query and meta.get("query") and meta.get("query") != query:
+        if query and meta.get("query") not in (None, "", query):
             continue
         if meta.get("new"):
-            return day
+            return _checked(path, partial(timestamp, meta.get("last_run"), "last_run")).date()
     return None
 
 

@@ -91,13 +91,14 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     if target is None and not options.dry_run:
         _tidy(layout)
     outcome = publish(changes, message, layout, target, dry_run=options.dry_run)
-    last_news = last_news_day(layout, archive, history.started, config.query, changes.new)
+    news_today = today if changes.new else None
+    last_news = last_news_day(layout, archive, history.started, config.query, news_today)
     report_staleness(
         staleness(last_news, today, config.alerts),
         config.alerts,
         target,
         today=today,
-        news_today=bool(changes.new),
+        news_today=news_today is not None,
         dry_run=options.dry_run,
     )
     return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, outcome)
