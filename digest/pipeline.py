@@ -1,6 +1,6 @@
 """One run of the digest, stage by stage: config → plan → fetch → merge → categorize → changes
-→ publish. Each step is one call to the module that owns it; the CLI (digest/cli.py) only turns
-the outcome and the errors into words and exit codes.
+→ publish → alarm. Each step is one call to the module that owns it; the CLI (digest/cli.py)
+only turns the outcome and the errors into words and exit codes.
 """
 
 from __future__ import annotations
