@@ -132,6 +132,38 @@ def load_archive(
     return ArchiveState(MappingProxyType(papers), MappingProxyType(pages), since)
 
 
+def last_news_day(
+    layout: Layout,
+    state: ArchiveState,
+    started: date | None,
+    query: str = "",
+    today: date | None = None,
+) -> date | None:
+    """The last day a run brought this digest (`query`) a new paper: `today` when this run
+    did, else the newest such run recorded on the pages (a first run files papers under their
+    submission days, but they arrived on the day it ran), or None when it never had one.
+
+    The pages the run loaded answer it when they hold news; older pages are read newest first,
+    back to the digest's first day `started` only, so a long-dead digest costs one pass at most.
+    """
+    if today is not None:
+        return today
+    runs = [page.last_run.date() for page in state.pages.values() if page.new]
+    if runs:
+        return max(runs)
+    if started is None:
+        return None
+    pages = _page_files(layout.disk_path(layout.archive), started)
+    older = [path for day, _, path in pages if day < state.since]  # the rest were loaded
+    for path in reversed(older):
+        meta = _front_matter(path)
+        if query and meta.get("query") not in (None, "", query):
+            continue
+        if meta.get("new"):
+            return _checked(path, partial(timestamp, meta.get("last_run"), "last_run")).date()
+    return None
+
+
 def _joined(parts: Sequence[DayPage]) -> DayPage:
     return DayPage(
         day=parts[0].day,

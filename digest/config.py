@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import json
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -45,6 +46,7 @@ _KIND_WORDS = {
     "array": "a list",
     "object": "a mapping of settings",
     "null": "empty",
+    "date": "a date like 2026-12-25",
 }
 _BOUND_WORDS = {">=": "of at least", "<=": "of at most", ">": "greater than", "<": "less than"}
 
@@ -132,6 +134,13 @@ class RelevanceSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True,
             _check_term(f"exclude_terms.{index}", term)
 
 
+class AlertSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    stale_after: Annotated[int, _between(1, 60)] = _default("alerts", "stale_after")
+    holidays: tuple[date, ...] = tuple(_default("alerts", "holidays"))
+    open_issue: bool = _default("alerts", "open_issue")
+    fail_run: bool = _default("alerts", "fail_run")
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     title: Text
     description: str = _default("description")
@@ -148,6 +157,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
     categories: Annotated[tuple[CategorySpec, ...], msgspec.Meta(min_length=1)]
     fallback_category: Text = _default("fallback_category")
     relevance: RelevanceSettings = RelevanceSettings()
+    alerts: AlertSettings = AlertSettings()
 
     def __post_init__(self) -> None:
         _check_blank("title", self.title)
@@ -229,6 +239,8 @@ def load_config(path: Path) -> Config:
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+    except ValueError as error:  # PyYAML 6 raises it for a date-shaped value like 2026-13-01
+        raise ConfigError(f"{path}: invalid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: must be a mapping of settings (key: value), not {_kind(raw)}")
     try:
@@ -272,6 +284,8 @@ def _plain(message: str) -> str:
     if mismatch:
         expected, got = mismatch["expected"], mismatch["got"]
         return f"must be {_KIND_WORDS.get(expected, expected)}, not {_KIND_WORDS.get(got, got)}"
+    if message.startswith("Invalid RFC3339 encoded date"):
+        return f"must be {_KIND_WORDS['date']}"
     choice = _ENUM.match(message)
     if choice:
         allowed = ", ".join(item.value for item in AbstractDisplay)

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from digest.records import Entry
+
+if TYPE_CHECKING:
+    from digest.changes import Changes
 
 
 class News(msgspec.Struct, frozen=True):
@@ -22,15 +26,15 @@ class News(msgspec.Struct, frozen=True):
     dropped: int
 
     @classmethod
-    def of(
-        cls, new: Sequence[Entry], updated: Sequence[Entry], shown: Sequence[Entry], dropped: int
-    ) -> News:
-        shown_ids = {entry.paper.arxiv_id for entry in shown}
+    def of(cls, changes: Changes) -> News:
+        """The news in a run's changes: what the list gained, what it lost."""
+        shown_ids = {entry.paper.arxiv_id for entry in changes.shown}
+        both = (*changes.new, *changes.updated)
         return cls(
-            new=tuple(e for e in new if e.paper.arxiv_id in shown_ids),
-            updated=tuple(e for e in updated if e.paper.arxiv_id in shown_ids),
-            unlisted=sum(1 for e in (*new, *updated) if e.paper.arxiv_id not in shown_ids),
-            dropped=dropped,
+            new=tuple(e for e in changes.new if e.paper.arxiv_id in shown_ids),
+            updated=tuple(e for e in changes.updated if e.paper.arxiv_id in shown_ids),
+            unlisted=sum(1 for e in both if e.paper.arxiv_id not in shown_ids),
+            dropped=changes.dropped,
         )
 
 

@@ -1,6 +1,6 @@
 """One run of the digest, stage by stage: config → plan → fetch → merge → categorize → changes
-→ publish. Each step is one call to the module that owns it; the CLI (digest/cli.py) only turns
-the outcome and the errors into words and exit codes.
+→ publish → alarm. Each step is one call to the module that owns it; the CLI (digest/cli.py)
+only turns the outcome and the errors into words and exit codes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import msgspec
 
+from digest.alerts import watch_freshness
 from digest.archive import load_archive, read_history
 from digest.categorize import build_rules, categorize
 from digest.changes import Changes, plan_changes
@@ -53,10 +54,11 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     config = load_config(options.config_path)
     target = target_from_env(env)
     layout = _layout(options.config_path, config, env, github=target is not None)
-    history = read_history(layout, options.now.date(), config.query)
+    today = options.now.date()
+    history = read_history(layout, today, config.query)
     plan = plan_fetch(options.now, history, config, options.backfill_from)
     since = loaded_since(plan, options.now, config.window_days)
-    archive = load_archive(layout, since, options.now.date(), config.rules_key, config.query)
+    archive = load_archive(layout, since, today, config.rules_key, config.query)
     fetched = fetch_papers(
         config.query,
         plan,
@@ -80,14 +82,20 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         pages=archive.pages,
         started=plan.started,
     )
-    message = commit_message(
-        options.now.date(),
-        News.of(changes.new, changes.updated, changes.shown, changes.dropped),
-        config.category_order,
-    )
+    message = commit_message(today, News.of(changes), config.category_order)
     if target is None and not options.dry_run:
         _tidy(layout, config.feed.path)
     published = publish(changes, message, layout, target, dry_run=options.dry_run)
+    watch_freshness(
+        layout,
+        archive,
+        history,
+        config,
+        target,
+        today=today,
+        news=bool(changes.new),
+        dry_run=options.dry_run,
+    )
     return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, published)
 
 

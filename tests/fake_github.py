@@ -3,7 +3,8 @@
 It serves the Git Data API from a real bare git repository driven with the git CLI, so tests can
 assert on real commits, and it can inject faults (any status/body/headers, a late answer, a hook
 that runs before a request) to reproduce what github.com does under load or misconfiguration.
-Only what the publisher needs is implemented; anything else answers 404 like GitHub.
+Only what the publisher and the stale-digest issue need is implemented (Git Data API, and
+listing, opening, commenting on and closing issues); anything else answers 404 like GitHub.
 """
 
 from __future__ import annotations
@@ -277,6 +278,17 @@ class RecordedRequest:
 
 
 @dataclass
+class FakeIssue:
+    """One issue as the fake stores it."""
+
+    number: int
+    title: str
+    body: str
+    state: str = "open"
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Fault:
     """Make requests matching `method` and the `path` regex answer differently.
 
@@ -338,6 +350,7 @@ class FakeGitHub:
         self.truncate_folders: set[str] = set()  # trees (by sha) whose own listing is cut short
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        self.issues: list[FakeIssue] = []  # Issues API: numbered from 1, in creation order
         self.before_request: Callable[[RecordedRequest], None] | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -472,6 +485,11 @@ class FakeGitHub:
             ("GET", rf"/git/trees/({_SHA})", self._get_tree),
             ("GET", rf"/git/blobs/({_SHA})", self._get_blob),
             ("POST", r"/git/trees", self._post_tree),
+            ("GET", r"/issues", self._list_issues),
+            ("POST", r"/issues", self._post_issue),
+            ("GET", r"/issues/(\d+)", self._get_issue),
+            ("PATCH", r"/issues/(\d+)", self._patch_issue),
+            ("POST", r"/issues/(\d+)/comments", self._post_comment),
         ]
         for method, pattern, route in routes:
             found = re.fullmatch(pattern, tail)
@@ -703,6 +721,65 @@ class FakeGitHub:
         except GitError:
             raise _ReplyError(422, "Update is not a fast forward", docs) from None
         return 200, self._ref_json(ref, new)
+
+    # issues -----------------------------------------------------------------------------------
+
+    def _issue_json(self, issue: FakeIssue) -> dict[str, Any]:
+        return {
+            "id": 1000 + issue.number,
+            "node_id": "I_fake",
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body,
+            "state": issue.state,
+            "comments": len(issue.comments),
+            "url": self._url(f"/issues/{issue.number}"),
+            "html_url": f"https://github.example/{self.repository}/issues/{issue.number}",
+            "user": {"login": BOT_NAME, "id": 41898282, "type": "Bot"},
+            "labels": [],
+        }
+
+    def _issue(self, number: str) -> FakeIssue:
+        found = [issue for issue in self.issues if issue.number == int(number)]
+        if not found:
+            raise _ReplyError(404, "Not Found", f"{DOCS}/issues/issues#get-an-issue")
+        return found[0]
+
+    def _list_issues(self, request: RecordedRequest) -> tuple[int, Any]:
+        """Newest first, like GitHub; one page is all a test needs (no Link header)."""
+        state = request.query.get("state", ["open"])[0]
+        chosen = [issue for issue in self.issues if state in ("all", issue.state)]
+        return 200, [self._issue_json(issue) for issue in reversed(chosen)]
+
+    def _post_issue(self, request: RecordedRequest) -> tuple[int, Any]:
+        body = request.body
+        if not isinstance(body, dict) or not isinstance(body.get("title"), str):
+            raise _ReplyError(422, "Invalid request.", f"{DOCS}/issues/issues#create-an-issue")
+        issue = FakeIssue(len(self.issues) + 1, body["title"], str(body.get("body") or ""))
+        self.issues.append(issue)
+        return 201, self._issue_json(issue)
+
+    def _get_issue(self, request: RecordedRequest, number: str) -> tuple[int, Any]:
+        return 200, self._issue_json(self._issue(number))
+
+    def _patch_issue(self, request: RecordedRequest, number: str) -> tuple[int, Any]:
+        issue = self._issue(number)
+        body = request.body if isinstance(request.body, dict) else {}
+        if body.get("state") in ("open", "closed"):
+            issue.state = str(body["state"])
+        return 200, self._issue_json(issue)
+
+    def _post_comment(self, request: RecordedRequest, number: str) -> tuple[int, Any]:
+        issue = self._issue(number)
+        body = request.body if isinstance(request.body, dict) else {}
+        issue.comments.append(str(body.get("body") or ""))
+        return 201, {
+            "id": 2000 + len(issue.comments),
+            "node_id": "IC_fake",
+            "body": issue.comments[-1],
+            "url": self._url(f"/issues/comments/{2000 + len(issue.comments)}"),
+            "user": {"login": BOT_NAME, "id": 41898282, "type": "Bot"},
+        }
 
     def _is_ancestor(self, old: str, new: str) -> bool:
         try:

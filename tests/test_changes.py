@@ -46,7 +46,7 @@ def _message(
     shown: list[Entry] | None = None,
 ) -> str:
     changes = _changes(new, updated, shown)
-    news = News.of(changes.new, changes.updated, changes.shown, changes.dropped)
+    news = News.of(changes)
     return commit_message(NOW.date(), news, shipped_config().category_order)
 
 

@@ -27,7 +27,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     """A config with the required keys, then `text`'s keys on top (raw `text` if not a mapping)."""
     try:
         loaded = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # PyYAML raises ValueError for 2026-13-01
         loaded = None
     if isinstance(loaded, dict):
         text = yaml.safe_dump(BASE | loaded, allow_unicode=True)
@@ -65,7 +65,7 @@ def test_the_readme_table_states_every_default() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_.]+)` \| (`[^|]*`|required) \|", readme, re.MULTILINE))
     for key, value in _flat(DEFAULTS).items():
-        shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+        shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
         assert rows.get(key) == f"`{shown.removesuffix(chr(10)).removesuffix(chr(10) + '...')}`", (
             key
         )
@@ -118,6 +118,14 @@ def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:
         ("lookback_days: 60\n", "lookback_days: must not exceed max_catchup_days"),
         ("window_days: 100000000\n", "window_days: must be a whole number of at most 365"),
         ("window_days: .inf\n", "window_days: must be a whole number, not a number"),
+        (
+            "alerts:\n  holidays: ['2026-1-2']\n",
+            "alerts.holidays.0: must be a date like 2026-12-25",
+        ),
+        ("alerts:\n  holidays: [5]\n", "alerts.holidays.0: must be a date like 2026-12-25, not"),
+        ("alerts:\n  holidays: [2026-13-01]\n", "invalid YAML: month must be in 1..12"),
+        ("alerts:\n  stale_after: 0\n", "alerts.stale_after: must be a whole number of at least 1"),
+        ("alerts:\n  open_issue: yes please\n", "alerts.open_issue: must be true or false"),
         ("max_catchup_days: 999999\n", "max_catchup_days: must be a whole number of at most 365"),
         ("arxiv:\n  delay_seconds: .inf\n", "arxiv.delay_seconds: must be a number of at most 60"),
         (

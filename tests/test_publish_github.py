@@ -651,7 +651,8 @@ def test_fake_refuses_what_github_refuses(fake: FakeGitHub, backing: Path) -> No
     assert (status, body["message"]) == (422, "Update is not a fast forward")
     assert fake.head() == head.sha
     assert call(fake, "GET", "/git/ref/heads/nope")[0] == 404
-    assert call(fake, "GET", "/issues")[0] == 404
+    assert call(fake, "GET", "/pulls")[0] == 404
+    assert call(fake, "GET", "/issues/7")[0] == 404
 
 
 def test_fake_records_an_author_when_one_is_sent(fake: FakeGitHub, backing: Path) -> None:

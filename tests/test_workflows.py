@@ -300,6 +300,13 @@ def test_digest_permissions() -> None:
     assert doc["jobs"]["digest"]["permissions"] == {"contents": "write"}
 
 
+def test_digest_workflow_says_how_to_allow_the_stale_digest_issue() -> None:
+    """`issues: write` is asked for only on opt-in: the job's comment tells a forker where."""
+    text = DIGEST.read_text(encoding="utf-8")
+    permissions = text[: text.index("    permissions:")]
+    assert "alerts.open_issue: true" in permissions and "issues: write" in permissions
+
+
 def test_digest_timeout_outlasts_the_arxiv_retry_budget() -> None:
     """The bot may retry arXiv for 10 minutes; the job must not be killed before."""
     assert _load(DIGEST)["jobs"]["digest"]["timeout-minutes"] > 10
