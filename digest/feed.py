@@ -41,10 +41,15 @@ class FeedSpec(msgspec.Struct, frozen=True):
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
+# Markup around an entry (ids, links, dates, category) and around the feed, in bytes.
+_ENTRY_OVERHEAD_BYTES = 500
+_FEED_OVERHEAD_BYTES = 1_000
+
+
 def render_feed(spec: FeedSpec, entries: Sequence[Entry]) -> str:
     """Atom XML for `entries` (newest arrival first): the newest `max_entries`, fewer when
     that many would pass `max_bytes`."""
-    count = min(len(entries), spec.max_entries)
+    count = _likely_fit(entries[: spec.max_entries], spec.max_bytes)
     while True:
         text = _atom(spec, entries[:count])
         size = len(text.encode("utf-8"))
@@ -52,6 +57,19 @@ def render_feed(spec: FeedSpec, entries: Sequence[Entry]) -> str:
             return text
         # Entries are of similar size, so scaling the count lands close; always drop one at least.
         count = min(count - 1, count * spec.max_bytes // size)
+
+
+def _likely_fit(entries: Sequence[Entry], max_bytes: int) -> int:
+    """How many of the newest entries an estimate of their XML says fit, so that a busy field's
+    feed is usually rendered once: text as written plus the markup feedgen puts around it."""
+    used = _FEED_OVERHEAD_BYTES
+    for count, entry in enumerate(entries):
+        paper = entry.paper
+        text = len(paper.title) + len(paper.abstract) + sum(len(a) + 35 for a in paper.authors)
+        used += text + _ENTRY_OVERHEAD_BYTES
+        if used > max_bytes * 0.98:
+            return count
+    return len(entries)
 
 
 def _atom(spec: FeedSpec, entries: Sequence[Entry]) -> str:
