@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ import pytest
 
 from tests.digest_site import Site, at, cs_ai_papers
 from tests.fake_arxiv import FakeArxiv, FakePaper
+from tests.fake_github import FAKE_TOKEN, FakeGitHub, history, init_backing_repo
 from tests.markdown_html import rendered_tree
 
 BUDGET = 450_000
@@ -169,3 +171,34 @@ def test_a_quiet_day_changes_no_file_at_any_volume(busy: Site, arxiv_env: FakeAr
     before, stats = busy.files(), busy.stats()
     assert busy.run(at("2025-10-28", hour=9).isoformat()) == 0
     assert busy.files() == before and busy.stats() == stats
+
+
+def test_a_cs_ai_fork_in_github_mode_commits_pages_github_renders(
+    tmp_path: Path, arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = cs_ai_papers()
+    arxiv_env.set_papers(papers)
+    seed = Site.create(tmp_path / "seed", arxiv=FAST, **BUSY)
+    files = {name: data.decode("utf-8") for name, data in seed.files().items()}
+    backing = init_backing_repo(tmp_path / "origin.git", files)
+    runs = [at("2025-10-27"), at("2025-10-28")]
+    with FakeGitHub(backing) as github:
+        for name, value in {
+            "GITHUB_TOKEN": FAKE_TOKEN,
+            "GITHUB_REPOSITORY": github.repository,
+            "GITHUB_API_URL": github.base_url,
+            "GITHUB_REF_NAME": "main",
+        }.items():
+            monkeypatch.setenv(name, value)
+        for number, run in enumerate(runs):
+            checkout = tmp_path / f"checkout-{number}"
+            subprocess.run(
+                ["git", "clone", "-q", "-b", "main", str(backing), str(checkout)], check=True
+            )
+            monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
+            assert Site(checkout).run(run.isoformat()) == 0
+    final = tmp_path / "final"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(backing), str(final)], check=True)
+    site = Site(final)
+    assert_everything_renders_and_is_reachable(site, window_ids(arrivals(papers, runs), runs[-1]))
+    assert len(history(backing, "main")) == 3, "one commit per run with news"
