@@ -19,9 +19,10 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from tests.conftest import checkout, use_github
 from tests.digest_site import Site, at, cs_ai_papers
 from tests.fake_arxiv import FakeArxiv, FakePaper
-from tests.fake_github import FAKE_TOKEN, FakeGitHub, history, init_backing_repo
+from tests.fake_github import FakeGitHub, history, init_backing_repo
 from tests.markdown_html import rendered_tree
 
 BUDGET = 450_000
@@ -110,9 +111,7 @@ def assert_everything_renders_and_is_reachable(site: Site, expected: set[str]) -
 
 
 @pytest.fixture
-def busy(tmp_path: Path, arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
-    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
-        monkeypatch.delenv(name, raising=False)
+def busy(tmp_path: Path, arxiv_env: FakeArxiv, local_mode: None) -> Iterator[Site]:
     arxiv_env.set_papers(cs_ai_papers())
     yield Site.create(tmp_path / "busy", arxiv=FAST, **BUSY)
 
@@ -183,20 +182,10 @@ def test_a_cs_ai_fork_in_github_mode_commits_pages_github_renders(
     backing = init_backing_repo(tmp_path / "origin.git", files)
     runs = [at("2025-10-27"), at("2025-10-28")]
     with FakeGitHub(backing) as github:
-        for name, value in {
-            "GITHUB_TOKEN": FAKE_TOKEN,
-            "GITHUB_REPOSITORY": github.repository,
-            "GITHUB_API_URL": github.base_url,
-            "GITHUB_REF_NAME": "main",
-        }.items():
-            monkeypatch.setenv(name, value)
+        use_github(github, monkeypatch)
         for number, run in enumerate(runs):
-            checkout = tmp_path / f"checkout-{number}"
-            subprocess.run(
-                ["git", "clone", "-q", "-b", "main", str(backing), str(checkout)], check=True
-            )
-            monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
-            assert Site(checkout).run(run.isoformat()) == 0
+            clone = checkout(backing, tmp_path / f"checkout-{number}", monkeypatch)
+            assert Site(clone).run(run.isoformat()) == 0
     final = tmp_path / "final"
     subprocess.run(["git", "clone", "-q", "-b", "main", str(backing), str(final)], check=True)
     site = Site(final)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -10,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import checkout, use_github
 from tests.digest_site import Site, at
 from tests.fake_arxiv import FakeArxiv, generated_papers, seed_fake_papers
-from tests.fake_github import FAKE_TOKEN, FakeGitHub, history, init_backing_repo, read_files
+from tests.fake_github import FakeGitHub, history, init_backing_repo, read_files
 
 ROBOTS = "cat:cs.RO"
 
@@ -32,9 +32,7 @@ def _set_query(site: Site, query: str) -> None:
 
 
 @pytest.fixture
-def local(tmp_path: Path, arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> Site:
-    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
+def local(tmp_path: Path, arxiv_env: FakeArxiv, local_mode: None) -> Site:
     arxiv_env.set_papers(seed_fake_papers())
     return Site.create(tmp_path / "site")
 
@@ -67,20 +65,9 @@ def test_a_changed_query_rebuilds_the_digest_in_github_mode(
     files = {name: data.decode("utf-8") for name, data in seed.files().items()}
     backing = init_backing_repo(tmp_path / "origin.git", files)
     with FakeGitHub(backing) as github:
-        for name, value in {
-            "GITHUB_TOKEN": FAKE_TOKEN,
-            "GITHUB_REPOSITORY": github.repository,
-            "GITHUB_API_URL": github.base_url,
-            "GITHUB_REF_NAME": "main",
-        }.items():
-            monkeypatch.setenv(name, value)
+        use_github(github, monkeypatch)
         for number, moment in enumerate((at("2026-02-14"), at("2026-02-16"))):
-            checkout = tmp_path / f"checkout-{number}"
-            subprocess.run(
-                ["git", "clone", "-q", "-b", "main", str(backing), str(checkout)], check=True
-            )
-            monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
-            site = Site(checkout)
+            site = Site(checkout(backing, tmp_path / f"checkout-{number}", monkeypatch))
             if number:
                 _set_query(site, ROBOTS)  # as a forker's commit would have it
                 arxiv_env.set_papers(robot_papers())

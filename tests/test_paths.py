@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import checkout, use_github
 from tests.digest_site import Site, at
 from tests.fake_arxiv import FakeArxiv, seed_fake_papers
 from tests.fake_github import FAKE_TOKEN, FakeGitHub, history, init_backing_repo, read_files
 
 
 @pytest.fixture
-def seeded(arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> FakeArxiv:
-    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
+def seeded(arxiv_env: FakeArxiv, local_mode: None) -> FakeArxiv:
     arxiv_env.set_papers(seed_fake_papers())
     return arxiv_env
 
@@ -35,17 +33,10 @@ def test_github_mode_commits_and_reads_state_beside_a_subfolder_config(
     files = {f"site/{name}": data.decode("utf-8") for name, data in seed.files().items()}
     backing = init_backing_repo(tmp_path / "origin.git", files)
     with FakeGitHub(backing) as github:
-        monkeypatch.setenv("GITHUB_TOKEN", FAKE_TOKEN)
-        monkeypatch.setenv("GITHUB_REPOSITORY", github.repository)
-        monkeypatch.setenv("GITHUB_API_URL", github.base_url)
-        monkeypatch.setenv("GITHUB_REF_NAME", "main")
+        use_github(github, monkeypatch)
         for number, hour in enumerate((5, 9)):
-            checkout = tmp_path / f"checkout-{number}"
-            subprocess.run(
-                ["git", "clone", "-q", "-b", "main", str(backing), str(checkout)], check=True
-            )
-            monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
-            assert Site(checkout / "site").run(at("2026-02-14", hour=hour).isoformat()) == 0
+            clone = checkout(backing, tmp_path / f"checkout-{number}", monkeypatch)
+            assert Site(clone / "site").run(at("2026-02-14", hour=hour).isoformat()) == 0
     committed = read_files(backing, "main")
     assert {"site/README.md", "site/config.yml"} <= set(committed)
     assert all(name.startswith("site/") for name in committed)

@@ -14,6 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from tests.conftest import use_github
 from tests.digest_site import Site, arrivals, at, expected_listed, expected_window
 from tests.fake_arxiv import FakeArxiv, seed_fake_papers
 from tests.fake_github import (
@@ -59,11 +60,7 @@ def remote(
     files = {name: content.decode("utf-8") for name, content in seed.files().items()}
     backing = init_backing_repo(tmp_path / "origin.git", files)
     with FakeGitHub(backing) as github:
-        monkeypatch.setenv("GITHUB_TOKEN", FAKE_TOKEN)
-        monkeypatch.setenv("GITHUB_REPOSITORY", github.repository)
-        monkeypatch.setenv("GITHUB_API_URL", github.base_url)
-        monkeypatch.setenv("GITHUB_REF_NAME", "main")
-        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        use_github(github, monkeypatch)
         yield Remote(github, backing, tmp_path / "work")
 
 
