@@ -72,6 +72,9 @@ class ArchiveState(msgspec.Struct, frozen=True):
     papers: Mapping[str, Known]
     pages: Mapping[date, DayPage]
     since: date
+    taken: Mapping[date, int] = msgspec.field(default_factory=dict)
+    """Per day, the last part number another query's pages use: this digest's pages of that day
+    are numbered after them, so the other field's pages stay as they were written."""
 
 
 def read_history(layout: Layout, today: date, query: str = "") -> History:
@@ -83,7 +86,7 @@ def read_history(layout: Layout, today: date, query: str = "") -> History:
     ignored = tuple(str(path) for day, _, path in pages if day > today)
     for name in ignored:
         log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
-    firsts = [path for day, part, path in reversed(pages) if day <= today and part == 1]
+    firsts = [path for day, _, path in reversed(pages) if day <= today]
     for path in firsts[:_HISTORY_PAGES]:
         meta = _front_matter(path)
         if query and meta.get("query") and meta.get("query") != query:
@@ -116,10 +119,13 @@ def load_archive(
     the `rules` fingerprint come back with their papers. Pages a digest of another `query`
     wrote are history, not memory: they are left out (pages that record no query are kept)."""
     parts: dict[date, list[DayPage]] = {}
-    for day, _, path in _page_files(layout.disk_path(layout.archive), since):
+    taken: dict[date, int] = {}
+    for day, number, path in _page_files(layout.disk_path(layout.archive), since):
         page = read_page(path) if day <= until else None
         if page is not None and (not query or not page.query or page.query == query):
             parts.setdefault(day, []).append(page)
+        elif page is not None:
+            taken[day] = max(taken.get(day, 0), number)
     pages = {day: _joined(day_parts) for day, day_parts in parts.items()}
     papers: dict[str, Known] = {}
     for page in pages.values():
@@ -129,7 +135,9 @@ def load_archive(
                 arrived = entry.arrived if current is None else current.arrived
                 decision = entry.decision if rules and page.rules == rules else None
                 papers[entry.paper.arxiv_id] = Known(entry.paper, arrived, decision)
-    return ArchiveState(MappingProxyType(papers), MappingProxyType(pages), since)
+    return ArchiveState(
+        MappingProxyType(papers), MappingProxyType(pages), since, MappingProxyType(taken)
+    )
 
 
 def last_news_day(
@@ -264,8 +272,11 @@ def add_to_page(previous: DayPage | None, page: DayPage) -> DayPage:
 
 
 def page_files(
-    page: DayPage, layout: Layout, order: Sequence[str], max_bytes: int
+    page: DayPage, layout: Layout, order: Sequence[str], max_bytes: int, first_file: int = 1
 ) -> dict[str, str]:
-    """The text of every part of a day's page, keyed by config-relative path."""
-    texts = render_parts(page, order, max_bytes)
-    return {layout.page(page.day, number): text for number, text in enumerate(texts, start=1)}
+    """The text of every part of a day's page, keyed by config-relative path; the parts are
+    numbered from `first_file` (after another query's pages of that day)."""
+    texts = render_parts(page, order, max_bytes, first_file)
+    return {
+        layout.page(page.day, number): text for number, text in enumerate(texts, start=first_file)
+    }

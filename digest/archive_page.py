@@ -34,12 +34,18 @@ class _Slot(msgspec.Struct, frozen=True):
     size: int
 
 
-def render_parts(page: DayPage, order: Sequence[str], max_bytes: int) -> list[str]:
-    """The texts of the page's parts: one, unless the papers do not fit under `max_bytes`."""
+def render_parts(
+    page: DayPage, order: Sequence[str], max_bytes: int, first_file: int = 1
+) -> list[str]:
+    """The texts of the page's parts: one, unless the papers do not fit under `max_bytes`;
+    the parts will be files numbered from `first_file`."""
     slots = [_slot(False, entry) for entry in page.new]
     slots += [_slot(True, entry) for entry in page.updated]
     groups = _pack(slots, max_bytes - _PART_OVERHEAD_BYTES)
-    texts = [_text(page, group, order, i + 1, len(groups)) for i, group in enumerate(groups)]
+    total = len(groups)
+    texts = [
+        _text(page, group, order, (i + 1, total), first_file + i) for i, group in enumerate(groups)
+    ]
     for number, text in enumerate(texts, start=1):
         if len(text.encode("utf-8")) > max_bytes:
             log.warning(
@@ -71,8 +77,13 @@ def _pack(slots: Sequence[_Slot], room: int) -> list[list[_Slot]]:
 
 
 def _text(
-    page: DayPage, group: Sequence[_Slot], order: Sequence[str], number: int, total: int
+    page: DayPage,
+    group: Sequence[_Slot],
+    order: Sequence[str],
+    part: tuple[int, int],
+    file_number: int,
 ) -> str:
+    number, total = part
     new = [slot.entry for slot in group if not slot.updated]
     updated = [slot.entry for slot in group if slot.updated]
     metadata: dict[str, object] = {
@@ -86,7 +97,7 @@ def _text(
         "new": [entry.to_record() for entry in new],
         "updated": [entry.to_record() for entry in updated],
     }
-    post = frontmatter.Post(_body(page, new, updated, order, number, total))
+    post = frontmatter.Post(_body(page, new, updated, order, part, file_number))
     post.metadata.update(metadata)
     return frontmatter.dumps(post, handler=FlowYamlHandler()) + "\n"
 
@@ -96,9 +107,10 @@ def _body(
     new: Sequence[Entry],
     updated: Sequence[Entry],
     order: Sequence[str],
-    number: int,
-    total: int,
+    part: tuple[int, int],
+    file_number: int,
 ) -> str:
+    number, total = part
     title = f"arXiv digest: {page.day:%Y-%m-%d}"
     if total > 1:
         title += f" (part {number} of {total})"
@@ -114,7 +126,7 @@ def _body(
             sections.append(blocks(heading(2, name), bullets(_ranked(entries, order))))
     next_part = ""
     if number < total:
-        next_name = f"{page.day:%Y-%m-%d}-{number + 1}.md"
+        next_name = f"{page.day:%Y-%m-%d}-{file_number + 1}.md"
         next_part = f"Continued in {link(f'part {number + 1} of {total}', next_name)}."
     return blocks(heading(1, title), summary, *sections, next_part)
 

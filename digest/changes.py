@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from types import MappingProxyType
 from urllib.parse import quote
 
 import msgspec
@@ -50,14 +51,15 @@ def plan_changes(
     readme_text: str,
     pages: Mapping[date, DayPage],
     started: date | None = None,
+    taken: Mapping[date, int] = MappingProxyType({}),
 ) -> Changes:
     """Files to write (archive pages first, then the feed, README last) and what they hold.
 
     The feed changes with the README's list and only then: both show the same papers."""
     shown = tuple(e for e in window if e.decision.relevant or not config.relevance.drop_irrelevant)
-    files = _archive_files(config, layout, now, new, updated, pages, started)
+    files = _archive_files(config, layout, now, new, updated, pages, started, taken)
     _, old_block, _ = split_readme(readme_text, config.readme_path)
-    block = render_block(_spec(config, layout, shown), shown)
+    block = render_block(_spec(config, layout, shown, taken), shown)
     stamp = previous_stamp(old_block)
     readme_block = None
     if stamp is None or block.stamped(stamp) != old_block:
@@ -79,7 +81,9 @@ def plan_changes(
     )
 
 
-def _spec(config: Config, layout: Layout, shown: Sequence[Entry]) -> BlockSpec:
+def _spec(
+    config: Config, layout: Layout, shown: Sequence[Entry], taken: Mapping[date, int]
+) -> BlockSpec:
     days = {entry.arrived for entry in shown}
     return BlockSpec(
         title=config.title,
@@ -87,7 +91,9 @@ def _spec(config: Config, layout: Layout, shown: Sequence[Entry]) -> BlockSpec:
         window_days=config.window_days,
         order=config.category_order,
         display=config.display,
-        day_links={day: layout.link_from_readme(layout.page(day)) for day in days},
+        day_links={
+            day: layout.link_from_readme(layout.page(day, taken.get(day, 0) + 1)) for day in days
+        },
         feed_link=quote(layout.link_from_readme(config.feed.path)),
     )
 
@@ -110,6 +116,7 @@ def _archive_files(
     updated: Sequence[Entry],
     pages: Mapping[date, DayPage],
     started: date | None,
+    taken: Mapping[date, int],
 ) -> dict[str, str]:
     """Each new paper goes on its arrival day's page, each revision on today's; every page
     records the query and topic settings it was made with, and the digest's first day."""
@@ -124,5 +131,7 @@ def _archive_files(
             day, now, tuple(arrived), tuple(revised), config.query, config.rules_key, started
         )
         page = add_to_page(pages.get(day), page)
-        files |= page_files(page, layout, config.category_order, config.display.max_page_bytes)
+        first_file = taken.get(day, 0) + 1
+        budget = config.display.max_page_bytes
+        files |= page_files(page, layout, config.category_order, budget, first_file)
     return files

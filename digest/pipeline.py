@@ -81,6 +81,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         readme_text=_readme_text(layout),
         pages=archive.pages,
         started=plan.started,
+        taken=archive.taken,
     )
     message = commit_message(today, News.of(changes), config.category_order)
     if target is None and not options.dry_run:

@@ -41,14 +41,20 @@ def test_a_changed_query_rebuilds_the_digest_for_the_new_field_alone(
     local: Site, arxiv_env: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert local.run(at("2026-02-14").isoformat()) == 0
-    kept = local.root / "archive/2026/2026-01-31.md"  # older than the new digest's window
-    old_text = kept.read_bytes()
+    old_pages = {n: b for n, b in local.files().items() if n.startswith("archive/")}
     _set_query(local, ROBOTS)
     arxiv_env.set_papers(robot_papers())
     assert local.run(at("2026-02-16").isoformat()) == 0
     listed = {pid for pid, _ in local.listed()}
     assert listed == {paper.arxiv_id for paper in robot_papers()}, "only the new field, all of it"
-    assert kept.read_bytes() == old_text, "the old field's pages stay as history"
+    after = local.files()
+    assert all(after[name] == text for name, text in old_pages.items()), "old pages stay"
+    # Days both fields have pages for: the new field's page comes after the old one's, and the
+    # README links the new one.
+    shared = [n for n in after if n not in old_pages and n.endswith("-2.md")]
+    assert shared, "the fields share a day"
+    links = {str(a.attrs["href"]) for a in local.tree().find_all("a")}
+    assert all(name in links for name in shared if name.removesuffix("-2.md") + ".md" in old_pages)
     news = [r for r in local.archived() if r["id"].startswith("2699.")]
     assert Counter(r["id"] for r in news) == Counter({p.arxiv_id: 1 for p in robot_papers()})
     capsys.readouterr()
