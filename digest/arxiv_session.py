@@ -11,6 +11,7 @@ import email.utils
 import errno
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -96,7 +97,7 @@ class CheckedSession(requests.Session):
         kwargs["timeout"] = self.timeout_seconds
         kwargs["stream"] = True  # read the body ourselves, against the deadline
         try:
-            response = super().request(method, url, *args, **kwargs)
+            response = self._headers_by(deadline, method, url, *args, **kwargs)
         except requests.RequestException as error:
             raise connection_failure(error, self.timeout_seconds) from error
         with response:
@@ -104,6 +105,35 @@ class CheckedSession(requests.Session):
             response._content = _read_body(response, deadline, self.timeout_seconds)
         self.last_page = check_response(response)
         self.last_good = time.monotonic()
+        return response
+
+    def _headers_by(
+        self, deadline: float, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """Send the request and wait for the status line and headers until `deadline` at most.
+
+        requests bounds each socket read only, so headers sent a byte at a time could hold a
+        run for hours: the request runs in a daemon thread that is abandoned at the deadline
+        (its connection then ends with the server or the next read time-out; nothing reuses it).
+        """
+        outcome: dict[str, Any] = {}
+
+        def send() -> None:
+            try:
+                outcome["response"] = requests.Session.request(self, method, url, *args, **kwargs)
+            except BaseException as error:
+                outcome["error"] = error
+
+        worker = threading.Thread(target=send, name="arxiv-request", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise RequestFailedError(
+                "time-out", f"no complete answer within {self.timeout_seconds:g} s", answered=True
+            )
+        if "error" in outcome:
+            raise outcome["error"]
+        response: requests.Response = outcome["response"]
         return response
 
 

@@ -183,6 +183,7 @@ FaultKind = Literal[
     "slow",
     "drop",
     "trickle",
+    "trickle_headers",
 ]
 
 
@@ -209,7 +210,7 @@ class Fault:
             raise ValueError("total_results must be >= 0")
         if not 100 <= self.status <= 599:
             raise ValueError(f"not an HTTP status: {self.status}")
-        if self.kind == "trickle" and self.bytes_per_second <= 0:
+        if self.kind in ("trickle", "trickle_headers") and self.bytes_per_second <= 0:
             raise ValueError(f"bytes_per_second must be > 0, got {self.bytes_per_second}")
 
     @classmethod
@@ -261,6 +262,12 @@ class Fault:
     def trickle(cls, bytes_per_second: float) -> Fault:
         """Send status and headers at once, then the normal page at `bytes_per_second`."""
         return cls("trickle", bytes_per_second=bytes_per_second)
+
+    @classmethod
+    def trickle_headers(cls, bytes_per_second: float) -> Fault:
+        """HTTP 200 whose status line and headers (padded to 2 KB) arrive a few bytes at a time,
+        then the normal page at once."""
+        return cls("trickle_headers", bytes_per_second=bytes_per_second)
 
     @classmethod
     def drop(cls) -> Fault:
@@ -570,6 +577,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "trickle":
             self._send(200, b"", ATOM_CONTENT_TYPE, content_length=len(body))
             self._trickle(fake, body, fault.bytes_per_second)
+        elif fault.kind == "trickle_headers":
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: {ATOM_CONTENT_TYPE}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n"
+                f"X-Padding: {'x' * 2048}\r\n\r\n"
+            ).encode("ascii")
+            self.close_connection = True
+            self._trickle(fake, head, fault.bytes_per_second)
+            self.wfile.write(body)
         else:
             self._send(200, body, ATOM_CONTENT_TYPE)
 

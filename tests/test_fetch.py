@@ -297,3 +297,13 @@ def test_braces_in_the_endpoint_are_part_of_the_url(arxiv_server: FakeArxiv) -> 
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(arxiv_server.url + "/{x}", days_back(1))
     assert arxiv_server.requests[0].path == "/api/query/%7Bx%7D"
+
+
+def test_headers_that_trickle_in_fail_within_timeout_plus_budget(arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add(*generated_papers(5, first=NOW - timedelta(days=1)))
+    arxiv_server.fail_always(Fault.trickle_headers(200))  # each read well within the timeout
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        fetch(arxiv_server, days_back(2), timeout_seconds=1, retry_budget_seconds=1)
+    assert time.monotonic() - started < 3
+    assert caught.value.cause == "time-out"
