@@ -52,3 +52,32 @@ def shipped_config(**overrides: Any) -> Config:
     """The repository's own config.yml (the Open Neuromorphic digest), with overrides."""
     raw = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
     return parse(raw | overrides, Config)
+
+
+def flat_settings(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested settings as dotted keys: {'arxiv': {'page_size': 1}} → {'arxiv.page_size': 1}."""
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            flat |= flat_settings(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def settings_without_comment(path: Path) -> list[str]:
+    """Setting lines of a config file with no comment line right above them."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    missing = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        is_setting = (
+            ":" in stripped and not stripped.startswith(("#", "-")) and not line.startswith("    ")
+        )
+        if (
+            is_setting
+            and not stripped.endswith(":")
+            and not lines[index - 1].strip().startswith("#")
+        ):
+            missing.append(line)
+    return missing

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from digest.config import DEFAULTS, ConfigError, load_config
+from tests.factories import flat_settings, settings_without_comment
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,19 +42,9 @@ def _shipped() -> dict[str, object]:
     return loaded
 
 
-def _flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in mapping.items():
-        if isinstance(value, dict):
-            flat |= _flat(value, f"{prefix}{key}.")
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
-
-
 def test_config_yml_shows_every_setting_and_the_defaults_it_keeps() -> None:
-    shown = _flat(_shipped())
-    defaults = _flat(DEFAULTS)
+    shown = flat_settings(_shipped())
+    defaults = flat_settings(DEFAULTS)
     assert set(defaults) | {"title", "query", "categories"} == set(shown)
     for key, value in defaults.items():
         if key not in CHANGED_BY_THIS_DIGEST:
@@ -64,7 +54,7 @@ def test_config_yml_shows_every_setting_and_the_defaults_it_keeps() -> None:
 def test_the_readme_table_states_every_default() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_.]+)` \| (`[^|]*`|required) \|", readme, re.MULTILINE))
-    for key, value in _flat(DEFAULTS).items():
+    for key, value in flat_settings(DEFAULTS).items():
         shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
         assert rows.get(key) == f"`{shown.removesuffix(chr(10)).removesuffix(chr(10) + '...')}`", (
             key
@@ -73,14 +63,7 @@ def test_the_readme_table_states_every_default() -> None:
 
 
 def test_every_setting_in_the_shipped_config_has_a_comment() -> None:
-    lines = (REPO / "config.yml").read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        is_setting = (
-            ":" in stripped and not stripped.startswith(("#", "-")) and not line.startswith("    ")
-        )
-        if is_setting and not stripped.endswith(":"):
-            assert lines[index - 1].strip().startswith("#"), f"no comment above: {line}"
+    assert settings_without_comment(REPO / "config.yml") == []
 
 
 def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:

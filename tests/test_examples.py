@@ -20,6 +20,7 @@ import yaml
 
 from digest.config import DEFAULTS, load_config
 from tests.digest_site import Site, at, cs_ai_papers
+from tests.factories import flat_settings, settings_without_comment
 from tests.fake_arxiv import seed_fake_papers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,16 +31,6 @@ CS_AI_LABELS = REPO / "tests" / "fixtures" / "cs_ai_labels.json"
 # either kind is tolerated; two are a regression.
 ACCEPTABLE_FLOOR = 94.0
 FIRST_CHOICE_FLOOR = 79.0
-
-
-def _flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in mapping.items():
-        if isinstance(value, dict):
-            flat |= _flat(value, f"{prefix}{key}.")
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def test_the_three_promised_examples_exist() -> None:
@@ -54,16 +45,9 @@ def test_the_three_promised_examples_exist() -> None:
 def test_example_validates_and_shows_every_setting_with_a_comment(path: Path) -> None:
     config = load_config(path)
     assert config.fallback_category not in [category.name for category in config.categories]
-    shown = _flat(yaml.safe_load(path.read_text(encoding="utf-8")))
-    assert set(shown) == set(_flat(DEFAULTS)) | {"title", "query", "categories"}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        is_setting = (
-            ":" in stripped and not stripped.startswith(("#", "-")) and not line.startswith("    ")
-        )
-        if is_setting and not stripped.endswith(":"):
-            assert lines[index - 1].strip().startswith("#"), f"no comment above: {line}"
+    shown = flat_settings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert set(shown) == set(flat_settings(DEFAULTS)) | {"title", "query", "categories"}
+    assert settings_without_comment(path) == []
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
