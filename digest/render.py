@@ -8,7 +8,8 @@ No paper is left out silently: the block says how many papers are where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from datetime import date, datetime
 
 import msgspec
@@ -66,9 +67,16 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
         for e in entries
         if e.arrived in newest_days[: spec.display.full_days]
     }
-    both = {e.paper.arxiv_id: brief_items(e, e.paper.arxiv_id in new) for e in entries}
-    linked = {key: items[0] for key, items in both.items()}
-    plain = {key: items[1] for key, items in both.items()}
+    by_id = {e.paper.arxiv_id: e for e in entries}
+
+    @functools.cache
+    def both(key: str) -> tuple[str, str]:
+        return brief_items(by_id[key], key in new)
+
+    # Built on first use: a busy window's oldest papers never reach the README, and building
+    # their one-line items anyway was a third of a busy day's rendering.
+    linked = _OnDemand(by_id, lambda key: both(key)[0])
+    plain = _OnDemand(by_id, lambda key: both(key)[1])
     while True:
         levels, brief = _fit(entries, full, (linked, plain), budget)
         template = _layout(spec, entries, levels, full, brief, new)
@@ -98,7 +106,11 @@ def _levels(
     """Newest first: full while the full share lasts (`full` holds the papers of the newest
     arrival days), then one line, then elsewhere."""
     candidates = [e for e in entries if e.paper.arxiv_id in full]
-    brief_need = sum(_size(brief[e.paper.arxiv_id]) for e in entries[len(candidates) :])
+    brief_need = 0
+    for entry in entries[len(candidates) :]:
+        brief_need += _size(brief[entry.paper.arxiv_id])
+        if brief_need >= budget // 2:  # the one-line items get half the budget at most
+            break
     full_room = budget - min(budget // 2, brief_need)
     levels: dict[str, str] = {}
     used = 0
@@ -109,9 +121,31 @@ def _levels(
             level = BRIEF
         if level == BRIEF and used + _size(brief[key]) > budget:
             level = ELSEWHERE
-        used += _size(full[key]) if level == FULL else _size(brief[key]) if level == BRIEF else 0
+        if level == ELSEWHERE:
+            levels.update((e.paper.arxiv_id, ELSEWHERE) for e in entries[len(levels) :])
+            return levels
+        used += _size(full[key]) if level == FULL else _size(brief[key])
         levels[key] = level
     return levels
+
+
+class _OnDemand(Mapping[str, str]):
+    """The items of `keys`, each made by `make` when first looked up."""
+
+    def __init__(self, keys: Mapping[str, object], make: Callable[[str], str]) -> None:
+        self._keys = keys
+        self._make = make
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._make(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def _size(text: str) -> int:
