@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.digest_site import HAND_WRITTEN, Site, arrivals, at, expected_listed, expected_window
+from tests.digest_site import (
+    HAND_WRITTEN,
+    Site,
+    arrivals,
+    at,
+    expected_listed,
+    expected_window,
+    seed_published,
+)
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 
@@ -147,3 +155,16 @@ def test_changed_topics_recategorize_archived_papers_on_the_next_run(site: Site)
     assert site.run(at("2026-02-14", hour=6).isoformat()) == 0
     topics = [h.text() for h in site.tree().find_all("h2")]
     assert topics == ["📂 General / Uncategorized", "About this repository"]
+
+
+def test_papers_announced_before_the_first_run_never_arrive_later(
+    tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = Site.create(tmp_path / "short", window_days=3, lookback_days=2)
+    assert short.run(at("2026-02-13").isoformat()) == 0  # a Friday: the window from 10 Feb
+    first = {r["id"] for r in short.archived()}
+    assert first and all(seed_published()[pid] >= date(2026, 2, 10) for pid in first)
+    capsys.readouterr()
+    assert short.run(at("2026-02-16").isoformat()) == 0  # Monday: the weekly 38-day sweep
+    assert "a weekly late-paper sweep" in capsys.readouterr().out
+    assert {r["id"] for r in short.archived()} == first, "January's papers were announced before"
