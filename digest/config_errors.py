@@ -68,7 +68,8 @@ def _plain(message: str) -> str:
         return f"must be {_KIND_WORDS['date']}"
     choice = _ENUM.match(message)
     if choice:
-        from digest.config import AbstractDisplay  # noqa: PLC0415 - config imports this module
+        # Imported here: digest.config imports this module.
+        from digest.config import AbstractDisplay
 
         allowed = ", ".join(item.value for item in AbstractDisplay)  # the one enum setting
         return f"{choice['value']} is not one of: {allowed}"
