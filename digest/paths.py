@@ -10,8 +10,12 @@ from __future__ import annotations
 import posixpath
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 
 def check_relative_path(path: str) -> str | None:
@@ -31,9 +35,10 @@ class Layout(msgspec.Struct, frozen=True):
     prefix: str
     readme: str
     archive: str
+    feed: str
 
     @classmethod
-    def of(cls, config_path: Path, readme: str, archive: str, repository_root: Path) -> Layout:
+    def of(cls, config_path: Path, config: Config, repository_root: Path) -> Layout:
         """The layout of the digest configured at `config_path` within `repository_root`.
 
         Raises ValueError when the config file lies outside the repository: GitHub mode could
@@ -41,7 +46,8 @@ class Layout(msgspec.Struct, frozen=True):
         """
         root = config_path.resolve().parent
         relative = root.relative_to(repository_root.resolve()).as_posix()
-        return cls(root, "" if relative == "." else relative, readme, archive)
+        prefix = "" if relative == "." else relative
+        return cls(root, prefix, config.readme_path, config.archive_dir, config.feed.path)
 
     def repo_path(self, relative: str) -> str:
         """The repository path of a file given relative to the config's folder."""

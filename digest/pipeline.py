@@ -5,7 +5,6 @@ only turns the outcome and the errors into words and exit codes.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -23,12 +22,9 @@ from digest.message import News, commit_message
 from digest.paths import Layout
 from digest.plan import FetchPlan, loaded_since, plan_fetch
 from digest.publish import Published, publish
-from digest.publish_local import remove_leftovers
-from digest.readme import BOM, ReadmeError
+from digest.readme import read_readme
 from digest.records import Entry, Known
 from digest.window import Horizon, in_window, merge
-
-log = logging.getLogger(__name__)
 
 
 class RunOptions(msgspec.Struct, frozen=True):
@@ -78,14 +74,12 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         window=[entries[k.paper.arxiv_id] for k in window],
         new=[entries[k.paper.arxiv_id] for k in merged.new],
         updated=[entries[k.paper.arxiv_id] for k in merged.updated],
-        readme_text=_readme_text(layout),
+        readme_text=read_readme(layout.disk_path(layout.readme), layout.readme),
         pages=archive.pages,
         started=plan.started,
         taken=archive.taken,
     )
     message = commit_message(today, News.of(changes), config.category_order)
-    if target is None and not options.dry_run:
-        _tidy(layout, config.feed.path)
     published = publish(changes, message, layout, target, dry_run=options.dry_run)
     watch_freshness(
         layout,
@@ -104,7 +98,7 @@ def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github
     """Paths relative to the config's folder, placed in the repository that holds it."""
     workspace = _repository_root(config_path, env)
     try:
-        return Layout.of(config_path, config.readme_path, config.archive_dir, workspace)
+        return Layout.of(config_path, config, workspace)
     except ValueError:
         if github:
             raise ConfigError(
@@ -112,7 +106,7 @@ def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github
                 f"({workspace}) so its README and archive can be committed; pass a --config "
                 "inside it"
             ) from None
-        return Layout.of(config_path, config.readme_path, config.archive_dir, config_path.parent)
+        return Layout.of(config_path, config, config_path.parent)
 
 
 def _repository_root(config_path: Path, env: Mapping[str, str]) -> Path:
@@ -140,24 +134,3 @@ def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
             decision = categorize(known.paper, rules)
             entries[known.paper.arxiv_id] = Entry(known.paper, known.arrived, decision)
     return entries
-
-
-def _readme_text(layout: Layout) -> str:
-    path = layout.disk_path(layout.readme)
-    if not path.exists():
-        return ""
-    try:
-        return path.read_text(encoding="utf-8").removeprefix(BOM)
-    except UnicodeDecodeError:
-        raise ReadmeError(
-            f"{layout.readme} is not UTF-8 text: save it as UTF-8 (nothing was changed)"
-        ) from None
-
-
-def _tidy(layout: Layout, feed: str) -> None:
-    """Remove files an interrupted local run left half-staged."""
-    archive = layout.disk_path(layout.archive)
-    years = [p for p in archive.iterdir() if p.is_dir()] if archive.is_dir() else []
-    folders = {layout.disk_path(layout.readme).parent, layout.disk_path(feed).parent, *years}
-    for path in remove_leftovers(sorted(folders)):
-        log.info("removed %s, left by an interrupted run", path)

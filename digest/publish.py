@@ -6,6 +6,7 @@ GitHub: a local run does not pay for it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,11 +14,13 @@ import msgspec
 
 from digest.changes import Changes
 from digest.paths import Layout
-from digest.publish_local import write_files
+from digest.publish_local import remove_leftovers, write_files
 from digest.readme import replace_block
 
 if TYPE_CHECKING:
     from digest.github_target import GithubTarget
+
+log = logging.getLogger(__name__)
 
 
 class Published(msgspec.Struct, frozen=True):
@@ -36,6 +39,8 @@ def publish(
     dry_run: bool,
 ) -> Published:
     """Write or commit every changed file at once; say what happened in one line."""
+    if target is None and not dry_run:
+        _tidy(layout)
     if not changes.files:
         return Published("no news: nothing was changed")
     names = ", ".join(layout.repo_path(path) for path in changes.files)
@@ -64,6 +69,15 @@ def _commit(changes: Changes, message: str, layout: Layout, target: GithubTarget
     readme = layout.repo_path(layout.readme)
     rebase = {readme: lambda text: replace_block(text or "", block, readme)} if block else {}
     return publish_commit(target, files, message, base=read, rebase=rebase)
+
+
+def _tidy(layout: Layout) -> None:
+    """Remove files an interrupted local run left half-staged, whether or not this run writes."""
+    archive = layout.disk_path(layout.archive)
+    years = [p for p in archive.iterdir() if p.is_dir()] if archive.is_dir() else []
+    readme, feed = layout.disk_path(layout.readme), layout.disk_path(layout.feed)
+    for path in remove_leftovers(sorted({readme.parent, feed.parent, *years})):
+        log.info("removed %s, left by an interrupted run", path)
 
 
 def _text_or_none(path: Path) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 from digest.errors import DigestError
 
@@ -47,6 +48,18 @@ def _is_marker(line: str, marker: str, index: int) -> bool:
     if index == 0:
         line = line.removeprefix(BOM)
     return line.strip(" \t\r\n") == marker
+
+
+def read_readme(path: Path, name: str) -> str:
+    """The README's text ('' when there is none yet), without a byte-order mark."""
+    if not path.exists():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8").removeprefix(BOM)
+    except UnicodeDecodeError:
+        raise ReadmeError(
+            f"{name} is not UTF-8 text: save it as UTF-8 (nothing was changed)"
+        ) from None
 
 
 def replace_block(text: str, block: str, name: str = "README") -> str:

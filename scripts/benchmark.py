@@ -188,7 +188,7 @@ def written_pages(before: Path, after: Path) -> dict[str, int]:
 
 def batch_rows(config: Config) -> list[Row]:
     """Categorize and render BATCH papers in this process, as a busy run's window does."""
-    layout = Layout(Path(), "", config.readme_path, config.archive_dir)
+    layout = Layout.of(Path("config.yml"), config, Path())
     days = sorted(weekdays(RUN_AT.date() - timedelta(days=14), RUN_AT.date()), reverse=True)
     share = BATCH // len(days) + 1
     papers = [(day, as_paper(f)) for day in days for f in reversed(busy_day(day)[:share])]

@@ -116,7 +116,7 @@ def weekdays(first: date, last: date) -> Iterator[date]:
 
 def write_history(site: Path, config: Config, last: date) -> int:
     """Two years of weekday pages up to `last`, copied from one real page; the bytes written."""
-    layout = Layout(site, "", config.readme_path, config.archive_dir)
+    layout = Layout.of(site / "config.yml", config, site)
     rules = build_rules(config)
     papers = [as_paper(fake) for fake in busy_day(TEMPLATE_DAY)]
     entries = tuple(Entry(p, TEMPLATE_DAY, categorize(p, rules)) for p in papers)

@@ -31,7 +31,7 @@ BUDGET = 450_000
 
 
 def _layout(root: Path) -> Layout:
-    return Layout(root, "", "README.md", "archive")
+    return Layout(root, "", "README.md", "archive", "feed.xml")
 
 
 def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ...] = ()) -> DayPage:

@@ -18,7 +18,7 @@ from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 NOW = datetime(2026, 2, 5, 5, 17, tzinfo=UTC)
 HARDWARE, ALGORITHMS = "🛠 Hardware & Materials", "🧠 Algorithms & Theory"
-LAYOUT = Layout(Path("/nowhere"), "", "README.md", "archive")
+LAYOUT = Layout(Path("/nowhere"), "", "README.md", "archive", "feed.xml")
 
 
 def _changes(
