@@ -89,7 +89,7 @@ def read_history(layout: Layout, today: date, query: str = "") -> History:
     firsts = [path for day, _, path in reversed(pages) if day <= today]
     for path in firsts[:_HISTORY_PAGES]:
         meta = _front_matter(path)
-        if query and meta.get("query") and meta.get("query") != query:
+        if not _same_digest(meta.get("query"), query):
             continue
         last_run = _checked(path, partial(timestamp, meta.get("last_run"), "last_run"))
         # Pages record the digest's first day; older pages did not: the first page stands in.
@@ -101,6 +101,12 @@ def read_history(layout: Layout, today: date, query: str = "") -> History:
             "for it; the other pages stay as they are"
         )
     return History(None, None, ignored, query)
+
+
+def _same_digest(page_query: object, query: str) -> bool:
+    """Whether a page belongs to the digest of `query`: pages that record no query (written
+    before pages recorded it) belong to every digest."""
+    return not query or not page_query or page_query == query
 
 
 def _first_day(pages: Sequence[tuple[date, int, Path]]) -> date:
@@ -122,7 +128,7 @@ def load_archive(
     taken: dict[date, int] = {}
     for day, number, path in _page_files(layout.disk_path(layout.archive), since):
         page = read_page(path) if day <= until else None
-        if page is not None and (not query or not page.query or page.query == query):
+        if page is not None and _same_digest(page.query, query):
             parts.setdefault(day, []).append(page)
         elif page is not None:
             taken[day] = max(taken.get(day, 0), number)
@@ -165,7 +171,7 @@ def last_news_day(
     older = [path for day, _, path in pages if day < state.since]  # the rest were loaded
     for path in reversed(older):
         meta = _front_matter(path)
-        if query and meta.get("query") not in (None, "", query):
+        if not _same_digest(meta.get("query"), query):
             continue
         if meta.get("new"):
             return _checked(path, partial(timestamp, meta.get("last_run"), "last_run")).date()
@@ -173,14 +179,15 @@ def last_news_day(
 
 
 def _joined(parts: Sequence[DayPage]) -> DayPage:
+    """One day's page from its parts, in order; the last part's settings are the page's."""
     return DayPage(
         day=parts[0].day,
         last_run=max(part.last_run for part in parts),
         new=tuple(entry for part in parts for entry in part.new),
         updated=tuple(entry for part in parts for entry in part.updated),
-        query=parts[0].query,
-        rules=parts[0].rules,
-        started=parts[0].started,
+        query=parts[-1].query,
+        rules=parts[-1].rules,
+        started=parts[-1].started,
     )
 
 
@@ -258,17 +265,7 @@ def _first_line(error: BaseException) -> str:
 
 def add_to_page(previous: DayPage | None, page: DayPage) -> DayPage:
     """A second run on the same day adds to that day's page instead of replacing it."""
-    if previous is None:
-        return page
-    return DayPage(
-        day=page.day,
-        last_run=max(previous.last_run, page.last_run),
-        new=previous.new + page.new,
-        updated=previous.updated + page.updated,
-        query=page.query,
-        rules=page.rules,
-        started=page.started,
-    )
+    return page if previous is None else _joined([previous, page])
 
 
 def page_files(
