@@ -17,7 +17,7 @@ from digest.archive import DayPage, add_to_page, page_files
 from digest.config import Config
 from digest.feed import FeedSpec, render_feed
 from digest.paths import Layout
-from digest.readme import listed_ids, previous_stamp, replace_block, split_readme
+from digest.readme import freshness_line, listed_ids, previous_stamp, replace_block, split_readme
 from digest.records import Entry
 from digest.render import Block, BlockSpec, render_block
 
@@ -67,8 +67,6 @@ def plan_changes(
         files[config.feed.path] = render_feed(_feed_spec(config), shown)
         files[config.readme_path] = replace_block(readme_text, readme_block, config.readme_path)
     in_window = {entry.paper.arxiv_id for entry in window}
-    standing = readme_block or old_block
-    freshness = next((line for line in standing.splitlines() if "List last changed" in line), "")
     return Changes(
         files=files,
         readme_block=readme_block,
@@ -77,7 +75,7 @@ def plan_changes(
         dropped=len(listed_ids(old_block) - in_window),
         shown=shown,
         block=block,
-        freshness=freshness,
+        freshness=freshness_line(readme_block or old_block),
     )
 
 

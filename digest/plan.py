@@ -22,6 +22,7 @@ import msgspec
 from digest.archive import History
 from digest.config import Config
 from digest.records import Known
+from digest.window import window_start
 
 
 class FetchSpan(msgspec.Struct, frozen=True):
@@ -116,4 +117,4 @@ def _not_before(moment: datetime, started: date | None) -> datetime:
 def loaded_since(plan: FetchPlan, now: datetime, window_days: int) -> date:
     """The first archive page to read: the window's start, or earlier when the plan reaches
     further back, so that every paper the fetch can bring is known if it was ever archived."""
-    return min(now.date() - timedelta(days=window_days), plan.earliest.date())
+    return min(window_start(now, window_days), plan.earliest.date())

@@ -77,6 +77,11 @@ def previous_stamp(block: str) -> datetime | None:
     return datetime.strptime(match[1] + " +0000", "%Y-%m-%d %H:%M UTC %z")
 
 
+def freshness_line(block: str) -> str:
+    """The block's line that says when its list last changed ('' for a block without one)."""
+    return next((line for line in block.splitlines() if _STAMP.search(line)), "")
+
+
 def listed_ids(block: str) -> frozenset[str]:
     """The arXiv ids (without version) the block now on the page links to."""
     return frozenset(match["id"] for match in _ABS_LINK.finditer(block))
