@@ -1,6 +1,6 @@
 """Measure the digest's speed and size budgets against a local arXiv, side by side in one run.
 
-Run `python -m scripts.benchmark` from the repository root (2 to 3 minutes). It prints each
+Run `python scripts/benchmark.py` or `python -m scripts.benchmark` (2 to 3 minutes). It prints each
 measurement beside its budget and exits 1 when one is over. Every digest run is a fresh process
 (`python -m digest`, this checkout's code) against tests/fake_arxiv.py on a fresh copy of a site
 folder, so start-up counts as in Actions. Not a test: timings need a quiet machine and minutes.
@@ -27,6 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+if __name__ == "__main__" and not __package__:
+    # Run as a file, Python puts scripts/ first on the path, where `scripts.*` and `tests.*` do
+    # not import; start again as a module from the repository root rather than edit sys.path.
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "scripts.benchmark", *sys.argv[1:]]
+    sys.exit(subprocess.run(command, cwd=root, check=False).returncode)  # noqa: S603
 
 import yaml
 
