@@ -30,7 +30,7 @@ from pathlib import Path
 
 if __name__ == "__main__" and not __package__:
     # Run as a file, Python puts scripts/ first on the path, where `scripts.*` and `tests.*` do
-    # not import; start again as a module from the repository root rather than edit sys.path.
+    # not import; start again as a module from the repository root, the import path untouched.
     root = Path(__file__).resolve().parents[1]
     command = [sys.executable, "-m", "scripts.benchmark", *sys.argv[1:]]
     sys.exit(subprocess.run(command, cwd=root, check=False).returncode)  # noqa: S603
