@@ -16,8 +16,9 @@ from mdutils.tools.Header import Header, HeaderStyle
 from mdutils.tools.MDList import MDList
 from mdutils.tools.TextUtils import TextUtils
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
-_BLOCK_OPENER = re.compile(r"^(\d+)([.)])|^([-+#=])")
+# Each mark that could open emphasis, code, a link, HTML, an entity, math or strike-through.
+_INLINE_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&$~|"})
+_BLOCK_OPENER = re.compile(r"(\d+)([.)])|([-+#=])")
 
 
 def escape(text: str, limit: int | None = None) -> str:
@@ -27,8 +28,12 @@ def escape(text: str, limit: int | None = None) -> str:
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _BLOCK_OPENER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    text = text.translate(_INLINE_ESCAPES)
+    opener = _BLOCK_OPENER.match(text)
+    if opener is None:
+        return text
+    marked = f"{opener[1]}\\{opener[2]}" if opener[1] else f"\\{opener[3]}"
+    return marked + text[opener.end() :]
 
 
 def heading(level: int, text: str) -> str:

@@ -62,19 +62,22 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     budget = spec.display.max_page_bytes - _RESERVE_BYTES
     newest_days = sorted({e.arrived for e in entries}, reverse=True)
     new = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
-    full = {
-        e.paper.arxiv_id: full_item(e, spec.display.abstracts, e.paper.arxiv_id in new)
-        for e in entries
-        if e.arrived in newest_days[: spec.display.full_days]
-    }
     by_id = {e.paper.arxiv_id: e for e in entries}
+    shown_days = set(newest_days[: spec.display.full_days])
+    in_full = {key: e for key, e in by_id.items() if e.arrived in shown_days}
+
+    @functools.cache
+    def full_of(key: str) -> str:
+        return full_item(by_id[key], spec.display.abstracts, key in new)
 
     @functools.cache
     def both(key: str) -> tuple[str, str]:
         return brief_items(by_id[key], key in new)
 
-    # Built on first use: a busy window's oldest papers never reach the README, and building
-    # their one-line items anyway was a third of a busy day's rendering.
+    # Items are built on first use: a busy window's full share holds a few hundred of its
+    # newest papers, and its oldest never reach the README; building every item anyway was
+    # half of a busy day's rendering.
+    full = _OnDemand(in_full, full_of)
     linked = _OnDemand(by_id, lambda key: both(key)[0])
     plain = _OnDemand(by_id, lambda key: both(key)[1])
     while True:

@@ -143,6 +143,39 @@ def test_a_damaged_page_stops_the_run_naming_the_file(tmp_path: Path, text: str)
     assert "\n" not in str(caught.value)
 
 
+_HAND_EDITED_META = (
+    "date: 2026-02-05\nlast_run: '2026-02-05T05:00:00+00:00'\n"
+    "new:\n- {id: '2602.00001', version: 1, title: 'A --- B', authors: [Ada], "
+    "published: '2026-02-05T01:00:00+00:00', updated: '2026-02-05T01:00:00+00:00'}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"---\n{_HAND_EDITED_META}---\n\n# body\n",
+        f"---\n{_HAND_EDITED_META}----\n# body\n",
+        f"---\n{_HAND_EDITED_META}---   \n\n---\nmore body\n",
+        f"---\n{_HAND_EDITED_META}---",
+        f"---\r\n{_HAND_EDITED_META.replace(chr(10), chr(13) + chr(10))}---\r\nbody\r\n",
+        f"----\n{_HAND_EDITED_META}---\nbody\n",
+    ],
+    ids=["plain", "longer-closing", "closing-with-spaces", "no-body", "crlf", "longer-opening"],
+)
+def test_a_page_edited_by_hand_reads_as_python_frontmatter_reads_it(
+    tmp_path: Path, text: str
+) -> None:
+    """The bot finds the front matter's end faster than the library, never elsewhere."""
+    path = tmp_path / "archive/2026/2026-02-05.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(text.encode("utf-8"))
+    expected = frontmatter.loads(text).metadata
+    page = read_page(path)
+    assert [entry.paper.arxiv_id for entry in page.new] == [r["id"] for r in expected["new"]]
+    assert page.new[0].paper.title == "A --- B"
+    assert page.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+
+
 def test_a_second_run_on_the_same_day_adds_to_the_page() -> None:
     morning = _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"])
     evening = _page("2026-02-05", "2026-02-05T17:00:00+00:00", ["2602.00002"])
