@@ -39,7 +39,10 @@ CALLERS = {
 OPEN_ISSUE = "needs.settings.outputs.open_issue"
 # GitHub docs, "Reusable workflows reference", "Supported keywords for jobs that call a reusable
 # workflow": no runs-on, timeout-minutes, env or steps.
-CALLER_KEYS = set("name uses with secrets strategy needs if concurrency permissions".split())
+CALLER_KEYS = {
+    *("name", "uses", "with", "secrets", "strategy", "needs", "if"),
+    *("concurrency", "permissions"),
+}
 CI_COMMAND = "bash .ci/run"
 AUTH_EXPRESSION = "${{ secrets.GITHUB_TOKEN }}"
 
