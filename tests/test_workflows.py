@@ -424,7 +424,9 @@ def test_the_callers_pass_every_manual_input_typed_even_on_a_schedule() -> None:
     fails the run at start-up: booleans go as comparisons, strings with an empty fallback."""
     doc = _load(DIGEST)
     dispatch = _triggers(doc)["workflow_dispatch"]["inputs"]
-    called = _triggers(_load(DIGEST_RUN))["workflow_call"]["inputs"]
+    triggers = _triggers(_load(DIGEST_RUN))
+    assert set(triggers) == {"workflow_call"}, "the run workflow is only ever called"
+    called = triggers["workflow_call"]["inputs"]
     assert set(called) == set(dispatch)
     for name, spec in dispatch.items():
         assert {k: called[name].get(k) for k in ("type", "required", "default")} == {
