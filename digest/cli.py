@@ -2,7 +2,8 @@
 scripts/update_digest.py.
 
 Exit codes: 0 done (changed or not), 1 the run failed and changed nothing, 2 a mistake in
-config.yml, the environment or the command line.
+config.yml, the environment or the command line. `--check` only validates the config (0 or 2;
+1 when the workflow's step output cannot be written).
 """
 
 from __future__ import annotations
@@ -59,7 +60,16 @@ def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace
     parser.add_argument(
         "--dry-run", action="store_true", help="report what would change; write nothing"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only validate the config, offline; in GitHub Actions also write the step output "
+        "open_issue=true|false to GITHUB_OUTPUT (the daily workflow's first job)",
+    )
+    args = parser.parse_args(argv)
+    if args.check and (args.now or args.since or args.dry_run):
+        parser.error("--check takes no other option than --config")
+    return args
 
 
 def _moment(text: str) -> datetime:
@@ -94,7 +104,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = dict(os.environ)
     output = setup_output(env)
     args = parse_args(argv, output)
+    if args.check:
+        return _check(args.config, env, output)
     return _run(args, env, output)
+
+
+def _check(config: Path, env: dict[str, str], output: Output) -> int:
+    """--check: the config's verdict in one line; the pipeline is not even imported."""
+    from digest.check import check_config
+
+    try:
+        confirmation = check_config(config, env)
+    except DigestError as error:
+        return _failed(output, str(error), error.exit_code)
+    output.finish([confirmation])
+    return 0
 
 
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:

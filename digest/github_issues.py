@@ -33,13 +33,17 @@ class IssuesDisabledError(GithubApiError):
 
 
 class IssuePermissionError(GithubApiError):
-    """403: the workflow gave the token no `issues: write` (it is requested only on opt-in)."""
+    """403: the token has no `issues: write`. The daily workflow asks for it only when the
+    config.yml its first job read turns alerts.open_issue on; a run outside that workflow, or an
+    older copy of it, gets none."""
 
     def _words(self, scene: Scene) -> str:
         return (
             f"the token may not write issues in {self.repository} ({self.said}) while "
-            f"{self.doing}: add 'issues: write' to the digest job's permissions in "
-            ".github/workflows/digest.yml, or set alerts.open_issue: false in config.yml"
+            f"{self.doing}: the workflow asks for 'issues: write' only when alerts.open_issue is "
+            "true in the config.yml it reads: check that .github/workflows/digest.yml is the "
+            "current one (outside it, use a token that may write issues), or set "
+            "alerts.open_issue: false"
         )
 
 

@@ -305,6 +305,7 @@ def test_a_token_without_issues_write_warns_with_the_fix(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2  # the stale warning, and why no issue was opened
     assert err[0].startswith("warning: could not open the stale-digest issue: ")
-    assert "add 'issues: write' to the digest job's permissions" in err[0]
+    assert "the workflow asks for 'issues: write' only when alerts.open_issue is true" in err[0]
+    assert ".github/workflows/digest.yml is the current one" in err[0]
     assert err[1].startswith("warning: no new paper on 3 arXiv announcement days")
     assert with_issue.github.issues == []

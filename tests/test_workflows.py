@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,12 +22,27 @@ ROOT = Path(__file__).resolve().parent.parent
 GITHUB_DIR = ROOT / ".github"
 WORKFLOWS_DIR = GITHUB_DIR / "workflows"
 DIGEST = WORKFLOWS_DIR / "digest.yml"
+DIGEST_RUN = WORKFLOWS_DIR / "digest-run.yml"
 CI = WORKFLOWS_DIR / "ci.yml"
 DEPENDABOT = GITHUB_DIR / "dependabot.yml"
 WORKFLOW_FILES = sorted([*WORKFLOWS_DIR.glob("*.yml"), *WORKFLOWS_DIR.glob("*.yaml")])
 
 BOT_SCRIPT = "scripts/update_digest.py"
 BOT_COMMAND = f"python {BOT_SCRIPT}"
+CHECK_COMMAND = f"{BOT_COMMAND} --check"
+RUN_WORKFLOW = "./.github/workflows/digest-run.yml"
+# The calling jobs of digest.yml and what each may do: only these write, issues only on opt-in.
+CALLERS = {
+    "digest": {"contents": "write"},
+    "digest-with-issue": {"contents": "write", "issues": "write"},
+}
+OPEN_ISSUE = "needs.settings.outputs.open_issue"
+# GitHub docs, "Reusable workflows reference", "Supported keywords for jobs that call a reusable
+# workflow": no runs-on, timeout-minutes, env or steps.
+CALLER_KEYS = {
+    *("name", "uses", "with", "secrets", "strategy", "needs", "if"),
+    *("concurrency", "permissions"),
+}
 CI_COMMAND = "bash .ci/run"
 AUTH_EXPRESSION = "${{ secrets.GITHUB_TOKEN }}"
 
@@ -76,10 +92,43 @@ def _steps_using(doc: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [step for _, step in _steps(doc) if _action(step) == action]
 
 
+def _calls(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The jobs that call a reusable workflow (`uses:` on the job, no steps)."""
+    return {name: job for name, job in doc["jobs"].items() if "uses" in job}
+
+
 def _bot_step(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    found = [(job, step) for job, step in _steps(doc) if BOT_SCRIPT in step.get("run", "")]
+    """The one step that runs the digest (not `--check`)."""
+    found = [
+        (job, step)
+        for job, step in _steps(doc)
+        if BOT_SCRIPT in step.get("run", "") and "--check" not in step["run"]
+    ]
     assert len(found) == 1, f"expected exactly one step running {BOT_SCRIPT}, found {len(found)}"
     return found[0]
+
+
+def _check_step(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The one step that runs `--check`."""
+    found = [(job, step) for job, step in _steps(doc) if "--check" in step.get("run", "")]
+    assert len(found) == 1, f"expected exactly one step running --check, found {len(found)}"
+    return found[0]
+
+
+def _run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a step's script as the runner does: GitHub runs `shell: bash` steps as
+    `bash --noprofile --norc -eo pipefail {0}`."""
+    path = cwd / "step.sh"
+    path.write_text(script, encoding="utf-8")
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def _strings(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
@@ -117,9 +166,8 @@ def _requirement_names(path: Path) -> list[str]:
 
 
 def test_expected_workflows_exist() -> None:
-    """Both workflows are present, so the parametrised checks below cover them."""
-    assert DIGEST in WORKFLOW_FILES
-    assert CI in WORKFLOW_FILES
+    """Every workflow is present, so the parametrised checks below cover them."""
+    assert {DIGEST, DIGEST_RUN, CI} == set(WORKFLOW_FILES)
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
@@ -140,11 +188,24 @@ def test_dependabot_matches_bundled_schema() -> None:
 @pytest.mark.parametrize(
     ("source", "schema", "old", "new"),
     [
-        (DIGEST, "vendor.github-workflows", "contents: write", "contents: writ"),
+        (DIGEST, "vendor.github-workflows", "issues: write", "issues: writ"),
         (DIGEST, "vendor.github-workflows", "    runs-on: ubuntu-latest\n", ""),
+        (
+            DIGEST,
+            "vendor.github-workflows",
+            f"    uses: {RUN_WORKFLOW}\n",
+            f"    timeout-minutes: 20\n    uses: {RUN_WORKFLOW}\n",
+        ),
+        (DIGEST_RUN, "vendor.github-workflows", "type: boolean", "type: bool"),
         (DEPENDABOT, "vendor.dependabot", "interval: weekly", "interval: fortnightly"),
     ],
-    ids=["bad-permission", "no-runs-on", "bad-interval"],
+    ids=[
+        "bad-permission",
+        "no-runs-on",
+        "timeout-on-a-calling-job",
+        "bad-input-type",
+        "bad-interval",
+    ],
 )
 def test_schema_check_rejects_a_broken_file(
     tmp_path: Path, source: Path, schema: str, old: str, new: str
@@ -166,10 +227,15 @@ def test_schema_check_rejects_a_broken_file(
 def test_every_action_is_pinned_to_a_commit_sha(path: Path) -> None:
     """A tag can be moved to malicious code; a full commit SHA cannot. The comment says
     which release it is, for reviewers and for Dependabot."""
-    pins = [
+    found = [
         m for line in path.read_text(encoding="utf-8").splitlines() if (m := USES_LINE.match(line))
     ]
-    parsed = [step["uses"] for _, step in _steps(_load(path)) if "uses" in step]
+    doc = _load(path)
+    # A workflow of this repository is called by its path, at the caller's own commit.
+    local = [m["ref"] for m in found if m["ref"].startswith("./")]
+    assert local == [job["uses"] for job in _calls(doc).values()]
+    pins = [m for m in found if not m["ref"].startswith("./")]
+    parsed = [step["uses"] for _, step in _steps(doc) if "uses" in step]
     assert [m["ref"] for m in pins] == parsed, "every uses: must be on its own line"
     assert pins, f"{path.name} uses no action"
     for m in pins:
@@ -184,7 +250,7 @@ def test_each_action_is_pinned_to_the_same_release_everywhere() -> None:
     pins: dict[str, set[str]] = {}
     for path in WORKFLOW_FILES:
         for line in path.read_text(encoding="utf-8").splitlines():
-            if m := USES_LINE.match(line):
+            if (m := USES_LINE.match(line)) and not m["ref"].startswith("./"):
                 action, _, sha = m["ref"].partition("@")
                 pins.setdefault(action, set()).add(f"{sha} # {m['comment']}")
     assert pins
@@ -215,8 +281,15 @@ def test_setup_python_uses_the_pip_cache(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
 def test_every_job_has_a_timeout(path: Path) -> None:
-    """The default job timeout is 6 hours; a hung run would block the next ones."""
+    """The default job timeout is 6 hours; a hung run would block the next ones. A job that
+    calls a workflow cannot have one: the called workflow's jobs do."""
     for name, job in _load(path)["jobs"].items():
+        if "uses" in job:
+            assert set(job) <= CALLER_KEYS, f"job {name}: {sorted(set(job) - CALLER_KEYS)}"
+            called = _load(ROOT / job["uses"])
+            assert all("timeout-minutes" in inner for inner in called["jobs"].values())
+            continue
+        assert job.get("steps"), f"job {name} neither has steps nor calls a workflow"
         timeout = job.get("timeout-minutes")
         assert isinstance(timeout, int), f"job {name} has no timeout-minutes"
         assert 0 < timeout <= 60, f"job {name}: timeout-minutes {timeout}"
@@ -238,19 +311,34 @@ def test_no_privileged_triggers(path: Path) -> None:
     assert not {"pull_request_target", "workflow_run"} & set(triggers)
 
 
-def test_only_the_digest_job_can_write() -> None:
-    """Least privilege: everything is read-only except the digest job's contents."""
+def test_only_the_calling_digest_jobs_can_write() -> None:
+    """Least privilege: everything is read-only except the two digest jobs' contents, and
+    `issues: write` goes to the opt-in job alone."""
+    writes = set()
     for path in WORKFLOW_FILES:
+        if path == DIGEST_RUN:
+            continue  # it declares nothing: see the test below
         doc = _load(path)
         assert "permissions" in doc, f"{path.name} must set top-level permissions"
         for job_name, job in doc["jobs"].items():
             for scope in (doc["permissions"], job.get("permissions", {})):
                 assert isinstance(scope, dict), f"{path.name}: permissions must be a mapping"
-                for name, level in scope.items():
-                    if level == "write":
-                        assert (path, job_name, name) == (DIGEST, "digest", "contents"), (
-                            f"{path.name}: {name}: write granted to job {job_name}"
-                        )
+                writes |= {
+                    (path, job_name, name) for name, level in scope.items() if level == "write"
+                }
+    assert writes == {
+        (DIGEST, "digest", "contents"),
+        (DIGEST, "digest-with-issue", "contents"),
+        (DIGEST, "digest-with-issue", "issues"),
+    }
+
+
+def test_the_called_workflow_declares_no_permissions() -> None:
+    """A called workflow can only narrow its caller's token, and a called job asking for more
+    than the caller grants fails the run at start-up: the callers alone decide."""
+    assert not [where for where, _ in _strings(_load(DIGEST_RUN)) if "permissions" in where]
+    lines = DIGEST_RUN.read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if re.match(r"\s*permissions\s*:", line)]
 
 
 # --- the daily digest ------------------------------------------------------------------
@@ -294,27 +382,73 @@ def test_digest_runs_never_overlap() -> None:
 
 
 def test_digest_permissions() -> None:
-    """Nothing at the top level; the job gets exactly contents: write to commit."""
+    """Nothing at the top level; the settings job reads; each digest job gets exactly what it
+    needs to commit, and the opt-in one also to open and close the stale-digest issue."""
     doc = _load(DIGEST)
     assert doc["permissions"] == {}
-    assert doc["jobs"]["digest"]["permissions"] == {"contents": "write"}
+    assert doc["jobs"]["settings"]["permissions"] == {"contents": "read"}
+    assert {name: job["permissions"] for name, job in _calls(doc).items()} == CALLERS
 
 
-def test_digest_workflow_says_how_to_allow_the_stale_digest_issue() -> None:
-    """`issues: write` is asked for only on opt-in: the job's comment tells a forker where."""
-    text = DIGEST.read_text(encoding="utf-8")
-    permissions = text[: text.index("    permissions:")]
-    assert "alerts.open_issue: true" in permissions and "issues: write" in permissions
+def test_exactly_one_digest_job_runs_chosen_by_the_checked_config() -> None:
+    """The settings job's `--check` step sets open_issue; the two digest jobs wait for it and
+    test it with exact complements, so one runs, and issues: write only when the config says."""
+    doc = _load(DIGEST)
+    settings = doc["jobs"]["settings"]
+    job, step = _check_step(doc)
+    assert job == "settings"
+    assert settings["outputs"] == {
+        "open_issue": f"${{{{ steps.{step['id']}.outputs.open_issue }}}}"
+    }
+    calls = _calls(doc)
+    assert set(calls) == set(CALLERS)
+    for call in calls.values():
+        assert call["needs"] == "settings" and call["uses"] == RUN_WORKFLOW
+    assert calls["digest"]["if"] == f"{OPEN_ISSUE} != 'true'"
+    assert calls["digest-with-issue"]["if"] == f"{OPEN_ISSUE} == 'true'"
+
+
+def test_settings_and_digest_read_the_same_branch() -> None:
+    """Both check out the branch as it is now, so the config checked is the config run."""
+    refs = [
+        step["with"]["ref"]
+        for path in (DIGEST, DIGEST_RUN)
+        for step in _steps_using(_load(path), "actions/checkout")
+    ]
+    assert refs == ["${{ github.ref }}", "${{ github.ref }}"]
+
+
+def test_the_callers_pass_every_manual_input_typed_even_on_a_schedule() -> None:
+    """The called workflow takes the manual run's inputs, and each caller passes each one.
+    A scheduled run has an empty inputs context, and an empty value given to a typed input
+    fails the run at start-up: booleans go as comparisons, strings with an empty fallback."""
+    doc = _load(DIGEST)
+    dispatch = _triggers(doc)["workflow_dispatch"]["inputs"]
+    triggers = _triggers(_load(DIGEST_RUN))
+    assert set(triggers) == {"workflow_call"}, "the run workflow is only ever called"
+    called = triggers["workflow_call"]["inputs"]
+    assert set(called) == set(dispatch)
+    for name, spec in dispatch.items():
+        assert {k: called[name].get(k) for k in ("type", "required", "default")} == {
+            k: spec.get(k) for k in ("type", "required", "default")
+        }, name
+    for job_name, call in _calls(doc).items():
+        assert set(call["with"]) == set(dispatch), job_name
+        for name, value in call["with"].items():
+            typed = "== true" if dispatch[name]["type"] == "boolean" else "|| ''"
+            assert value == f"${{{{ inputs.{name} {typed} }}}}", (job_name, name)
 
 
 def test_digest_timeout_outlasts_the_arxiv_retry_budget() -> None:
     """The bot may retry arXiv for 10 minutes; the job must not be killed before."""
-    assert _load(DIGEST)["jobs"]["digest"]["timeout-minutes"] > 10
+    job, _ = _bot_step(_load(DIGEST_RUN))
+    assert _load(DIGEST_RUN)["jobs"][job]["timeout-minutes"] > 10
 
 
-def test_digest_installs_only_runtime_requirements() -> None:
-    """The daily job needs the bot's dependencies, not the test tools."""
-    runs = [step["run"] for _, step in _steps(_load(DIGEST)) if "run" in step]
+@pytest.mark.parametrize("path", [DIGEST, DIGEST_RUN], ids=lambda p: p.name)
+def test_digest_installs_only_runtime_requirements(path: Path) -> None:
+    """The daily jobs need the bot's dependencies, not the test tools."""
+    runs = [step["run"] for _, step in _steps(_load(path)) if "run" in step]
     installs = [run for run in runs if "pip install" in run]
     assert installs
     assert all("-r requirements.txt" in run for run in installs)
@@ -322,8 +456,9 @@ def test_digest_installs_only_runtime_requirements() -> None:
 
 
 def test_token_reaches_the_bot_only_through_env() -> None:
-    """The token appears once: in the bot step's env, not in other steps or job env."""
-    doc = _load(DIGEST)
+    """The token appears once: in the bot step's env in the called workflow, not in other
+    steps, job env, the settings job or the callers (no `secrets:` passed on)."""
+    doc = _load(DIGEST_RUN)
     job, step = _bot_step(doc)
     assert step["env"]["GITHUB_TOKEN"] == AUTH_EXPRESSION
     index = doc["jobs"][job]["steps"].index(step)
@@ -334,12 +469,13 @@ def test_token_reaches_the_bot_only_through_env() -> None:
             for where, text in _strings(_load(path))
             if re.search(r"\bsecrets\.|\bgithub\.token\b", text)
         ]
-        assert secret_uses == ([expected] if path == DIGEST else []), path.name
+        assert secret_uses == ([expected] if path == DIGEST_RUN else []), path.name
+    assert not any("secrets" in call for call in _calls(_load(DIGEST)).values())
 
 
 def test_bot_command_line() -> None:
     """The workflow runs the same command a forker's README tells them to run."""
-    _, step = _bot_step(_load(DIGEST))
+    _, step = _bot_step(_load(DIGEST_RUN))
     commands = [line.strip() for line in step["run"].splitlines() if BOT_SCRIPT in line]
     assert len(commands) == 1, commands
     assert commands[0].startswith(BOT_COMMAND + " ") or commands[0] == BOT_COMMAND
@@ -359,8 +495,8 @@ NOW = "2025-01-31T05:17:00Z"
 @pytest.mark.parametrize(
     ("run_now", "dry_run", "since", "expected"),
     [
-        ("", "", "", []),  # scheduled run: the inputs context is empty
-        ("", "false", "", []),
+        ("", "", "", []),  # an empty inputs context
+        ("", "false", "", []),  # a scheduled run: the callers pass `inputs.dry_run == true`
         (NOW, "false", "", ["--now", NOW]),
         ("", "true", "", ["--dry-run"]),
         (NOW, "true", "", ["--now", NOW, "--dry-run"]),
@@ -369,8 +505,8 @@ NOW = "2025-01-31T05:17:00Z"
         ("", "false", "$(touch pwned)", ["--since", "$(touch pwned)"]),
     ],
     ids=[
-        "schedule",
-        "dispatch-default",
+        "empty",
+        "schedule-or-dispatch-default",
         "now",
         "dry-run",
         "now-and-dry-run",
@@ -385,7 +521,7 @@ def test_bot_step_arguments(
     """Run the step's script with bash as the runner does, against a stand-in `python`
     that records its arguments: `--now` only when given, `--dry-run` only when true,
     and the input passed as one literal argument."""
-    doc = _load(DIGEST)
+    doc = _load(DIGEST_RUN)
     assert doc["defaults"]["run"]["shell"] == "bash"  # the script uses bash arrays
     _, step = _bot_step(doc)
     bin_dir = tmp_path / "bin"
@@ -393,8 +529,6 @@ def test_bot_step_arguments(
     fake_python = bin_dir / "python"
     fake_python.write_text('#!/bin/sh\nprintf "%s\\0" "$@" > "$ARGV_OUT"\n', encoding="utf-8")
     fake_python.chmod(0o755)
-    script = tmp_path / "step.sh"
-    script.write_text(step["run"], encoding="utf-8")
     argv_out = tmp_path / "argv"
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -403,17 +537,76 @@ def test_bot_step_arguments(
         "DRY_RUN": dry_run,
         "SINCE": since,
     }
-    # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
-    subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        cwd=tmp_path,
-        env=env,
-        check=True,
-        timeout=30,
-    )
+    result = _run_step(step["run"], tmp_path, env)
+    assert result.returncode == 0, result.stderr
     argv = argv_out.read_bytes().decode().split("\0")[:-1]
     assert argv == [BOT_SCRIPT, *expected]
     assert not (tmp_path / "pwned").exists()
+
+
+def _settings_step_in(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the settings job's `--check` step with bash, with the real Python as `python`, in
+    `folder` (a stand-in checkout holding config.yml and the bot's script)."""
+    doc = _load(DIGEST)
+    assert doc["defaults"]["run"]["shell"] == "bash"
+    _, step = _check_step(doc)
+    assert step["run"].strip() == CHECK_COMMAND
+    (folder / "scripts").mkdir()
+    shutil.copy(ROOT / BOT_SCRIPT, folder / BOT_SCRIPT)
+    bin_dir = folder.parent / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        # The checkout under test, even when another one is pip-installed (-e .).
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_ACTIONS": "true",
+        **env,
+    }
+    return _run_step(step["run"], folder, env)
+
+
+def _checkout_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A folder holding the repository's config.yml with `old` replaced by `new`."""
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    text = (ROOT / "config.yml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"config.yml no longer holds {old!r} once: update this test"
+    (folder / "config.yml").write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("open_issue", ["true", "false"])
+def test_settings_step_tells_the_digest_jobs_whether_the_issue_is_on(
+    tmp_path: Path, open_issue: str
+) -> None:
+    """The step writes open_issue=<the config's alerts.open_issue> to GITHUB_OUTPUT (appended,
+    as GitHub's format wants), and says in one line that the config is valid."""
+    folder = _checkout_with(tmp_path, "  open_issue: false\n", f"  open_issue: {open_issue}\n")
+    output = tmp_path / "github_output"
+    output.write_text("earlier=kept\n", encoding="utf-8")
+    result = _settings_step_in(folder, {"GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert output.read_text(encoding="utf-8") == f"earlier=kept\nopen_issue={open_issue}\n"
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("config.yml is valid: query ")
+    assert lines[0].endswith(f"alerts.open_issue {open_issue}")
+    assert result.stderr == ""
+
+
+def test_settings_step_fails_fast_on_a_broken_config(tmp_path: Path) -> None:
+    """A bad config.yml stops the first job: exit 2, one line, an error annotation, and no
+    output, so neither digest job runs."""
+    folder = _checkout_with(tmp_path, "window_days: 14\n", "window_days: 0\n")
+    output = tmp_path / "github_output"
+    result = _settings_step_in(folder, {"GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 2
+    message = "config.yml: window_days: must be a whole number of at least 1"
+    assert result.stderr == f"error: {message}\n"
+    assert result.stdout == f"::error::{message}\n"
+    assert not output.exists()
 
 
 # --- CI ----------------------------------------------------------------------------------
