@@ -15,6 +15,8 @@ from digest.records import Paper
 _TO_SPACE = dict.fromkeys(
     [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "
 )
+# The ones str.split() does not already take for spaces: most texts hold none and skip the table.
+_ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TO_SPACE if not chr(c).isspace()) + "]")
 _VERSIONED_ID = re.compile(r"^(?P<id>.+)v(?P<version>\d+)$")
 
 log = logging.getLogger(__name__)
@@ -54,4 +56,6 @@ def paper_from_result(result: arxiv.Result) -> Paper | None:
 
 def clean_text(text: str) -> str:
     """One line of text: whitespace collapsed, control and bidi-override characters removed."""
-    return " ".join(text.translate(_TO_SPACE).split())
+    if _ODD.search(text):
+        text = text.translate(_TO_SPACE)
+    return " ".join(text.split())

@@ -74,7 +74,7 @@ def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:
         "👁️ Applications & Sensing",
     ]
     assert config.fallback_category == "📂 General / Uncategorized"
-    assert (config.window_days, config.lookback_days) == (14, 7)
+    assert (config.window_days, config.lookback_days) == (14, 5)
 
 
 @pytest.mark.parametrize(

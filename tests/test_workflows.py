@@ -455,6 +455,20 @@ def test_digest_installs_only_runtime_requirements(path: Path) -> None:
     assert not any("requirements-dev" in run for run in runs)
 
 
+def test_digest_run_compiles_the_bot_before_running_it() -> None:
+    """The run starts from bytecode, as the benchmark measures it: the digest package is
+    byte-compiled in an earlier step than the one that runs the bot."""
+    doc = _load(DIGEST_RUN)
+    job, bot = _bot_step(doc)
+    steps = doc["jobs"][job]["steps"]
+    compiles = [i for i, step in enumerate(steps) if "compileall" in step.get("run", "")]
+    assert compiles and compiles[0] < steps.index(bot)
+    command = next(
+        line.split() for line in steps[compiles[0]]["run"].splitlines() if "compileall" in line
+    )
+    assert command[:3] == ["python", "-m", "compileall"] and "digest" in command[3:]
+
+
 def test_token_reaches_the_bot_only_through_env() -> None:
     """The token appears once: in the bot step's env in the called workflow, not in other
     steps, job env, the settings job or the callers (no `secrets:` passed on)."""
