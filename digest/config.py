@@ -20,7 +20,6 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 import yaml
 
-from digest.config_errors import first_problem
 from digest.errors import SettingsError
 from digest.paths import check_relative_path
 
@@ -202,6 +201,9 @@ def parse(raw: object, kind: type[_T]) -> _T:
     try:
         return msgspec.convert(raw, kind)
     except msgspec.ValidationError as error:
+        # Imported on failure only: wording a mistake needs difflib, a valid config nothing.
+        from digest.config_errors import first_problem
+
         raise ConfigError(first_problem(str(error), kind)) from None
 
 

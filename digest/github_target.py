@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from digest.github_errors import GithubSettingsError
+if TYPE_CHECKING:
+    from digest.github_errors import GithubSettingsError
+
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -38,13 +41,11 @@ def target_from_env(env: Mapping[str, str]) -> GithubTarget | None:
         return None
     check_token(token)
     if not _REPOSITORY.fullmatch(repository) or {".", ".."} & set(repository.split("/")):
-        raise GithubSettingsError(
-            "GITHUB_REPOSITORY", "'owner/name'", shown=repository, secret=token
-        )
+        raise _settings_error("GITHUB_REPOSITORY", "'owner/name'", shown=repository, secret=token)
     api_url = env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
     parsed = urlparse(api_url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise GithubSettingsError(
+        raise _settings_error(
             "GITHUB_API_URL",
             f"an http(s) URL such as {DEFAULT_API_URL}",
             shown=api_url,
@@ -62,9 +63,16 @@ def check_token(token: str) -> None:
     an UnicodeEncodeError holding that header for non-latin-1 text (no PublishError, no fix named).
     """
     if not _TOKEN.fullmatch(token):
-        raise GithubSettingsError(
+        raise _settings_error(
             "GITHUB_TOKEN",
             "printable ASCII without spaces (an HTTP header carries nothing else)",
             fix="re-create the secret by pasting the token alone, without a trailing newline, "
             "or pass ${{ secrets.GITHUB_TOKEN }} unchanged",
         )
+
+
+def _settings_error(setting: str, expected: str, **details: str) -> GithubSettingsError:
+    """Imported on failure only: a local run never needs the GitHub error classes."""
+    from digest.github_errors import GithubSettingsError
+
+    return GithubSettingsError(setting, expected, **details)

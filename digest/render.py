@@ -144,6 +144,9 @@ class _OnDemand(Mapping[str, str]):
             raise KeyError(key)
         return self._make(key)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys  # Mapping's own would build the item to find out
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
