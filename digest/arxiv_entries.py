@@ -31,16 +31,22 @@ def keep_newest(papers: dict[str, Paper], paper: Paper | None) -> None:
         papers[paper.arxiv_id] = paper
 
 
+def versioned_id(result: arxiv.Result) -> tuple[str, int] | None:
+    """The result's id and version ("2601.00001v2" → ("2601.00001", 2)); None without one."""
+    match = _VERSIONED_ID.match(result.get_short_id())
+    return None if match is None else (match["id"], int(match["version"]))
+
+
 def paper_from_result(result: arxiv.Result) -> Paper | None:
     """Turn the client's Result into our record, with text cleaned for display; None (with a
     warning) for an entry whose id has no version, which no record can be keyed by."""
-    match = _VERSIONED_ID.match(result.get_short_id())
-    if match is None:
+    versioned = versioned_id(result)
+    if versioned is None:
         log.warning("arXiv sent an entry without a version in its id, skipped: %s", result.entry_id)
         return None
     return Paper(
-        arxiv_id=match["id"],
-        version=int(match["version"]),
+        arxiv_id=versioned[0],
+        version=versioned[1],
         title=clean_text(result.title),
         authors=tuple(name for author in result.authors if (name := clean_text(author.name))),
         published=result.published.astimezone(UTC),

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import arxiv
 import msgspec
 
-from digest.arxiv_entries import clean_text, keep_newest, paper_from_result
+from digest.arxiv_entries import clean_text, keep_newest, paper_from_result, versioned_id
 from digest.arxiv_retry import Retrier
 from digest.arxiv_session import (
     ArxivUnreachableError,
@@ -54,9 +54,11 @@ log = logging.getLogger(__name__)
 
 
 class FetchResult(msgspec.Struct, frozen=True):
-    """Every paper fetched, once each at its newest version, and the HTTP requests it took."""
+    """The papers fetched that the digest does not hold at that version, once each at its
+    newest; how many distinct papers arXiv returned (`read`); the HTTP requests it took."""
 
     papers: tuple[Paper, ...]
+    read: int
     requests: int
 
 
@@ -74,7 +76,9 @@ class _Run(msgspec.Struct):
     session: CheckedSession
     client: arxiv.Client
     retrier: Retrier
+    known: Mapping[str, int]
     papers: dict[str, Paper] = msgspec.field(default_factory=dict)
+    seen: set[str] = msgspec.field(default_factory=set)
 
 
 class _TooManyResultsError(Exception):
@@ -116,6 +120,7 @@ def fetch_papers(
     endpoint: str,
     expect_papers: bool,
     first_run: bool = False,
+    known: Mapping[str, int] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
     """Every paper matching `query` that `plan` asks for, or FetchError/QueryError.
@@ -123,21 +128,22 @@ def fetch_papers(
     `expect_papers` says the archive already knows papers from the span, so an empty answer is
     suspicious: it is retried, then warned about instead of trusted silently. `first_run` says
     no run has succeeded yet, so a failure must not promise that the next run catches up.
+    `known` maps ids to the versions the digest holds: those entries are counted, not kept.
     """
     session = CheckedSession(settings.timeout_seconds)
     client = _make_client(settings, endpoint, session)
     retrier = Retrier(settings, endpoint, session, sleep, first_run)
-    run = _Run(settings, session, client, retrier)
+    run = _Run(settings, session, client, retrier, known or {})
     if plan.span is not None:
         _fetch_span(run, query, plan.span, expect_papers)
     if plan.revised_since is not None:
         _fetch_revisions(run, query, plan.revised_since, expect_papers and plan.span is None)
-    if expect_papers and not run.papers:
+    if expect_papers and not run.seen:
         log.warning(
             "arXiv answered no papers although earlier runs found papers in the same date range; "
             "the digest was left as it was (check the query and arXiv's status page)"
         )
-    return FetchResult(papers=tuple(run.papers.values()), requests=session.requests)
+    return FetchResult(tuple(run.papers.values()), len(run.seen), session.requests)
 
 
 def _make_client(settings: ArxivSettings, endpoint: str, session: CheckedSession) -> arxiv.Client:
@@ -211,7 +217,7 @@ def _read_pages(
                 _check_size(run.session.last_page)
             if until is not None and result.updated < until:
                 return
-            keep_newest(run.papers, paper_from_result(result))
+            _take(run, result)
             progress.offset += 1
             if progress.offset >= MAX_QUERY_RESULTS:
                 log.warning(
@@ -226,6 +232,17 @@ def _read_pages(
             return
         if not _more_promised(page, progress.offset, run.settings.page_size):
             return
+
+
+def _take(run: _Run, result: arxiv.Result) -> None:
+    """Keep the result's paper unless the digest holds that very version: most of what a busy
+    field's daily run reads is papers it knows, and converting them cost a tenth of the run."""
+    versioned = versioned_id(result)
+    if versioned is not None:
+        run.seen.add(versioned[0])
+        if run.known.get(versioned[0]) == versioned[1]:
+            return
+    keep_newest(run.papers, paper_from_result(result))
 
 
 def _check_size(page: Page | None) -> None:

@@ -62,6 +62,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         endpoint=endpoint_from_env(env),
         expect_papers=plan.expects_papers(archive.papers),
         first_run=history.last_run is None,
+        known={arxiv_id: known.paper.version for arxiv_id, known in archive.papers.items()},
     )
     horizon = Horizon(archive.since, plan.started, plan.by_submission)
     merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)
@@ -91,7 +92,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         news=bool(changes.new),
         dry_run=options.dry_run,
     )
-    return RunReport(config, plan, len(fetched.papers), fetched.requests, changes, published)
+    return RunReport(config, plan, fetched.read, fetched.requests, changes, published)
 
 
 def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github: bool) -> Layout:

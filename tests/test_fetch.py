@@ -307,3 +307,30 @@ def test_headers_that_trickle_in_fail_within_timeout_plus_budget(arxiv_server: F
         fetch(arxiv_server, days_back(2), timeout_seconds=1, retry_budget_seconds=1)
     assert time.monotonic() - started < 3
     assert caught.value.cause == "time-out"
+
+
+def test_papers_the_digest_holds_at_that_version_are_counted_not_returned(
+    arxiv_server: FakeArxiv,
+) -> None:
+    """A busy field re-reads days of papers it knows: only news and revisions come back, and
+    the count still says how many papers arXiv answered."""
+    _revised_old_paper(arxiv_server)
+    everything = fetch(arxiv_server, days_back(7), NOW - timedelta(days=2))
+    held = {paper.arxiv_id: paper.version for paper in everything.papers}
+    held["2601.77777"] = 1  # the digest holds the version before the revision
+    news = next(iter(sorted(held)))
+    del held[news]
+
+    result = fetch_papers(
+        "all:neuromorphic",
+        FetchPlan(days_back(7), NOW - timedelta(days=2)),
+        settings(),
+        endpoint=arxiv_server.url,
+        expect_papers=True,
+        known=held,
+    )
+    assert {(p.arxiv_id, p.version) for p in result.papers} == {
+        (news, 1),
+        ("2601.77777", 2),
+    }
+    assert result.read == everything.read == 13
