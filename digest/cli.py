@@ -9,6 +9,7 @@ config.yml, the environment or the command line. `--check` only validates the co
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -100,7 +101,13 @@ def _day(text: str) -> date:
     return day
 
 
+# A run is a short batch job whose objects live until it exits, and it makes few cycles. CPython's
+# default, a collection every 700 new objects, spent 6% of a busy field's run walking them.
+GC_THRESHOLDS = (20_000, 10, 10)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)
     env = dict(os.environ)
     output = setup_output(env)
     args = parse_args(argv, output)

@@ -10,11 +10,14 @@ quiet machine and minutes.
 
 * Small field ("A codebase the next engineer can change"): a typical day, 14-day window, the 81
   seed papers archived by a run the day before and 20 new ones; against it a plain script doing
-  the old bot's job (scripts/plain_baseline.py), alternated, median of 7 each.
+  the old bot's job (scripts/plain_baseline.py).
 * Busy field ("Busy fields"): 300 new papers each weekday and two years of daily archive pages
   (see scripts/benchmark_data.py for what is real and what is copied); after a real run the day
-  before, one daily run's wall time (median of 3), peak memory, arXiv requests and the size of
-  every page it wrote; then categorizing and rendering 2,000 papers in this process.
+  before, one daily run's wall time, peak memory, arXiv requests and the size of every page it
+  wrote; then categorizing and rendering 2,000 papers in this process.
+
+The three timed runs take turns, 7 rounds of one each, and each is reported as its median: a slow
+spell of a shared machine then weighs on both sides of every ratio.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 if __name__ == "__main__" and not __package__:
     # Run as a file, Python puts scripts/ first on the path, where `scripts.*` and `tests.*` do
@@ -58,7 +63,7 @@ from scripts.benchmark_data import (
 )
 from tests.fake_arxiv import FakeArxiv, seed_fake_papers
 
-SMALL_REPEATS, BUSY_REPEATS, BATCH = 7, 3, 2_000
+ROUNDS, BATCH = 7, 2_000
 SERVED_DAYS = 45  # more than late_sweep_days (38): all a run can ask the local arXiv for
 # Budgets, from the issues "A codebase the next engineer can change" and "Busy fields".
 STARTUP_RATIO, STARTUP_GOAL, BUSY_RATIO, MEMORY_MIB, BATCH_SECONDS = 1.5, 1.3, 3.0, 300, 1.0
@@ -112,78 +117,117 @@ def digest_command(site: Path, now: datetime) -> list[str]:
     ]
 
 
-def small_field(work: Path) -> tuple[list[Row], float]:
-    """Rows for the typical small-field day, and the digest's median seconds for it."""
+class SmallField(NamedTuple):
+    site: Path
+    server: FakeArxiv
+    plain: list[str]
+
+
+class BusyField(NamedTuple):
+    site: Path
+    server: FakeArxiv
+    config: Config
+    history_bytes: int
+
+
+class Rounds(NamedTuple):
+    """The timed runs, made in rounds of one of each, so a slower spell of a shared machine
+    weighs on every ratio alike."""
+
+    small: list[ChildRun]
+    plain: list[ChildRun]
+    busy: list[ChildRun]
+    busy_requests: list[int]
+    busy_copy: Path
+
+
+def small_field(work: Path, servers: ExitStack) -> SmallField:
+    """The small field's site after a real run the day before, and that day's news served."""
+    server = servers.enter_context(FakeArxiv(seed_fake_papers()))
+    site = make_site(work / "small", busy=False)
+    run_child(digest_command(site, RUN_AT - timedelta(days=1)), site, server.url)
+    server.add(*small_day(RUN_AT - timedelta(days=1)))
     query = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["query"]
-    plain = [sys.executable, "-m", "scripts.plain_baseline", query]
-    digest_runs, plain_runs = [], []
-    with FakeArxiv(seed_fake_papers()) as server:
-        template = make_site(work / "small", busy=False)
-        run_child(digest_command(template, RUN_AT - timedelta(days=1)), template, server.url)
-        server.add(*small_day(RUN_AT - timedelta(days=1)))
-        for repeat in range(SMALL_REPEATS):
-            site, plain_site = work / f"small-{repeat}", work / f"small-{repeat}-plain"
-            shutil.copytree(template, site)
-            shutil.copytree(template, plain_site)
-            digest_runs.append(run_child(digest_command(site, RUN_AT), site, server.url))
-            plain_runs.append(run_child(plain, plain_site, server.url))
-    digest = statistics.median(run.seconds for run in digest_runs)
-    baseline = statistics.median(run.seconds for run in plain_runs)
-    ratio = digest / baseline
-    return [
-        Row(f"small field: typical day, digest (median of {SMALL_REPEATS})", f"{digest:.3f} s"),
-        Row("  its summary", digest_runs[0].summary),
-        Row("small field: plain script, old bot's job", f"{baseline:.3f} s"),
-        checked(
-            f"small field: digest / plain (goal {STARTUP_GOAL}x)", ratio, STARTUP_RATIO, "{:.2f}x"
-        ),
-    ], digest
+    return SmallField(site, server, [sys.executable, "-m", "scripts.plain_baseline", query])
 
 
-def busy_field(work: Path, small_seconds: float) -> list[Row]:
-    """Rows for the busy field's daily run and for categorizing and rendering a batch."""
+def busy_field(work: Path, servers: ExitStack) -> BusyField:
+    """The busy field's site: two years of pages, a real run the day before, and the day's 300
+    new papers served."""
     site = make_site(work / "busy", busy=True)
     config = load_config(site / "config.yml")
     history = write_history(site, config, RUN_AT.date() - timedelta(days=2))
-    runs, requests, last_copy = busy_runs(work, site)
-    seconds = statistics.median(run.seconds for run in runs)
-    limit = config.display.max_page_bytes
+    first, last = RUN_AT.date() - timedelta(days=SERVED_DAYS), RUN_AT.date() - timedelta(days=1)
+    papers = (paper for day in weekdays(first, last) for paper in busy_day(day))
+    server = servers.enter_context(FakeArxiv(papers))
+    run_child(digest_command(site, RUN_AT - timedelta(days=1)), site, server.url)
+    server.add(*busy_day(RUN_AT.date()))
+    return BusyField(site, server, config, history)
+
+
+def timed_rounds(work: Path, small: SmallField, busy: BusyField) -> Rounds:
+    """Each round: the small-field day, the plain script, the busy-field day, each on a fresh
+    copy of its site."""
+    rounds = Rounds([], [], [], [], busy.site)
+    for repeat in range(ROUNDS):
+        site, plain_site = work / f"small-{repeat}", work / f"small-{repeat}-plain"
+        shutil.copytree(small.site, site)
+        shutil.copytree(small.site, plain_site)
+        rounds.small.append(run_child(digest_command(site, RUN_AT), site, small.server.url))
+        rounds.plain.append(run_child(small.plain, plain_site, small.server.url))
+        # Hard links: the run replaces files by rename, never writes through a link.
+        copy = work / f"busy-{repeat}"
+        shutil.copytree(busy.site, copy, copy_function=os.link)
+        busy.server.clear_requests()
+        rounds.busy.append(run_child(digest_command(copy, RUN_AT), copy, busy.server.url))
+        rounds.busy_requests.append(len(busy.server.requests))
+    return rounds._replace(busy_copy=copy)
+
+
+def small_rows(rounds: Rounds) -> list[Row]:
+    digest = _median(rounds.small)
+    baseline = _median(rounds.plain)
     return [
-        Row(f"busy field: {history / 2**20:.0f} MiB of archive pages, 300 new papers", ""),
-        Row(f"busy field: daily run (median of {BUSY_REPEATS})", f"{seconds:.3f} s"),
-        Row("  its summary", runs[0].summary),
+        Row(f"small field: typical day, digest (median of {ROUNDS})", f"{digest:.3f} s"),
+        Row("  its summary", rounds.small[0].summary),
+        Row("small field: plain script, old bot's job", f"{baseline:.3f} s"),
         checked(
-            "busy field: daily run / small-field day",
-            seconds / small_seconds,
-            BUSY_RATIO,
+            f"small field: digest / plain (goal {STARTUP_GOAL}x)",
+            digest / baseline,
+            STARTUP_RATIO,
             "{:.2f}x",
         ),
-        checked("busy field: peak memory", max(r.peak_mb for r in runs), MEMORY_MIB, "{:.0f} MiB"),
-        Row("busy field: arXiv requests (each run)", ", ".join(map(str, requests))),
-        *(
-            checked(f"  page written: {name}", size, limit, "{:,} B")
-            for name, size in written_pages(site, last_copy).items()
-        ),
-        *batch_rows(config),
     ]
 
 
-def busy_runs(work: Path, site: Path) -> tuple[list[ChildRun], list[int], Path]:
-    """A real run the day before, then the timed daily runs, each on a fresh copy of the site;
-    the runs, arXiv requests per run, and the last copy."""
-    first, last = RUN_AT.date() - timedelta(days=SERVED_DAYS), RUN_AT.date() - timedelta(days=1)
-    with FakeArxiv(paper for day in weekdays(first, last) for paper in busy_day(day)) as server:
-        run_child(digest_command(site, RUN_AT - timedelta(days=1)), site, server.url)
-        server.add(*busy_day(RUN_AT.date()))
-        runs, requests = [], []
-        for repeat in range(BUSY_REPEATS):
-            # Hard links: the run replaces files by rename, never writes through a link.
-            copy = work / f"busy-{repeat}"
-            shutil.copytree(site, copy, copy_function=os.link)
-            server.clear_requests()
-            runs.append(run_child(digest_command(copy, RUN_AT), copy, server.url))
-            requests.append(len(server.requests))
-    return runs, requests, copy
+def busy_rows(rounds: Rounds, busy: BusyField) -> list[Row]:
+    seconds = _median(rounds.busy)
+    limit = busy.config.display.max_page_bytes
+    return [
+        Row(
+            f"busy field: {busy.history_bytes / 2**20:.0f} MiB of archive pages, 300 new papers", ""
+        ),
+        Row(f"busy field: daily run (median of {ROUNDS})", f"{seconds:.3f} s"),
+        Row("  its summary", rounds.busy[0].summary),
+        checked(
+            "busy field: daily run / small-field day",
+            seconds / _median(rounds.small),
+            BUSY_RATIO,
+            "{:.2f}x",
+        ),
+        checked(
+            "busy field: peak memory", max(r.peak_mb for r in rounds.busy), MEMORY_MIB, "{:.0f} MiB"
+        ),
+        Row("busy field: arXiv requests (each run)", ", ".join(map(str, rounds.busy_requests))),
+        *(
+            checked(f"  page written: {name}", size, limit, "{:,} B")
+            for name, size in written_pages(busy.site, rounds.busy_copy).items()
+        ),
+    ]
+
+
+def _median(runs: list[ChildRun]) -> float:
+    return statistics.median(run.seconds for run in runs)
 
 
 def written_pages(before: Path, after: Path) -> dict[str, int]:
@@ -258,9 +302,11 @@ def compile_bytecode() -> None:
 def main() -> int:
     started = time.perf_counter()
     compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="digest-bench-") as folder:
-        small_rows, small_seconds = small_field(Path(folder))
-        rows = small_rows + busy_field(Path(folder), small_seconds)
+    with tempfile.TemporaryDirectory(prefix="digest-bench-") as folder, ExitStack() as servers:
+        work = Path(folder)
+        small, busy = small_field(work, servers), busy_field(work, servers)
+        rounds = timed_rounds(work, small, busy)
+        rows = small_rows(rounds) + busy_rows(rounds, busy) + batch_rows(busy.config)
     print_table(rows)
     print(f"({time.perf_counter() - started:.0f} s in all, Python {sys.version.split()[0]})")
     return 1 if any(row.ok is False for row in rows) else 0
