@@ -32,7 +32,6 @@ import msgspec
 
 from digest.config import CategorySpec, Config
 from digest.matching import (
-    REGEX_AFTER_TEXTS,
     CompiledTerm,
     KeyScanner,
     SearchText,
@@ -98,9 +97,8 @@ class _Evidence(msgspec.Struct, frozen=True):
     hint: str | None
 
 
-def build_rules(config: Config, regex_after: int = REGEX_AFTER_TEXTS) -> Rules:
-    """Compile every configured term once, so scoring a paper is one scan and a few searches;
-    the scan turns to one regex after `regex_after` papers (see digest.matching.KeyScanner)."""
+def build_rules(config: Config) -> Rules:
+    """Compile every configured term once, so scoring a paper is one scan and a few searches."""
     categories = tuple(_category_rule(spec) for spec in config.categories)
     off_topic = tuple(compile_term(text) for text in config.relevance.exclude_terms)
     keywords: dict[str, list[_Keyword]] = {}
@@ -113,7 +111,7 @@ def build_rules(config: Config, regex_after: int = REGEX_AFTER_TEXTS) -> Rules:
         fallback=config.fallback_category,
         off_topic=off_topic,
         min_score=config.relevance.min_score,
-        scanner=key_scanner([*every_term, *off_topic], regex_after),
+        scanner=key_scanner([*every_term, *off_topic]),
         keywords={key: tuple(group) for key, group in keywords.items()},
     )
 

@@ -148,69 +148,35 @@ def could_match(term: CompiledTerm, present: set[str]) -> bool:
     return not term.key_words or term.key in present
 
 
-# One regex over every key reads a text in one pass, but takes ~12 ms to build and compile;
-# searching key by key takes ~0.2 ms a text and nothing to build. A small field's day has fewer.
-REGEX_AFTER_TEXTS = 40
+class KeyScanner(msgspec.Struct, frozen=True):
+    """Finds every term key in a text in one regex pass instead of one pass per term.
 
-
-class KeyScanner:
-    """Finds the keys a text holds: every key a term's match in it starts with, perhaps more.
-
-    It reads the folded text with every non-word character made a space. The first texts are
-    searched key by key; from the `regex_after`-th on, one regex does it (see `_TrieScan`).
+    It reads the folded text with every non-word character made a space, so `pattern` can start
+    at a literal space (fast) and capture the longest key after it; the keys that one starts with
+    (`prefixes`) occur there too.
     """
-
-    def __init__(self, keys: frozenset[tuple[str, ...]], regex_after: int) -> None:
-        self._keys = keys
-        self._searches = tuple(sorted(("".join(key), " " + key[0], len(key) > 1) for key in keys))
-        self._texts_left = regex_after
-
-    def present(self, text: SearchText) -> set[str]:
-        if text.ascii:
-            words = " " + text.folded.translate(_ASCII_NON_WORD_TO_SPACE)
-        else:
-            words = " " + _NON_WORD.sub(" ", text.folded)
-        if self._texts_left <= 0:
-            return _trie_scan(self._keys).present(words)
-        self._texts_left -= 1
-        return _searched(self._searches, words)
-
-
-def _searched(searches: Iterable[tuple[str, str, bool]], words: str) -> set[str]:
-    """Keys whose first word starts a word of `words`, the later ones following somewhere."""
-    found = set()
-    joined = ""
-    for key, first, more in searches:
-        if first in words:
-            if more:
-                joined = joined or words.replace(" ", "")
-                if key not in joined:
-                    continue
-            found.add(key)
-    return found
-
-
-class _TrieScan(msgspec.Struct, frozen=True):
-    """One regex pass: it starts at a literal space (fast) and captures the longest key after
-    it; the keys that one starts with (`prefixes`) occur there too."""
 
     pattern: re.Pattern[str]
     prefixes: Mapping[str, tuple[str, ...]]
 
-    def present(self, words: str) -> set[str]:
-        found = {key.replace(" ", "") for key in set(self.pattern.findall(words))}
+    def present(self, text: SearchText) -> set[str]:
+        if text.ascii:
+            words = text.folded.translate(_ASCII_NON_WORD_TO_SPACE)
+        else:
+            words = _NON_WORD.sub(" ", text.folded)
+        found = {key.replace(" ", "") for key in set(self.pattern.findall(" " + words))}
         return {key for longest in found for key in self.prefixes[longest]}
 
 
-def key_scanner(terms: Iterable[CompiledTerm], regex_after: int = REGEX_AFTER_TEXTS) -> KeyScanner:
-    return KeyScanner(frozenset(term.key_words for term in terms if term.key_words), regex_after)
+def key_scanner(terms: Iterable[CompiledTerm]) -> KeyScanner:
+    return _key_scanner(frozenset(term.key_words for term in terms if term.key_words))
 
 
 @functools.lru_cache(maxsize=16)
-def _trie_scan(keys: frozenset[tuple[str, ...]]) -> _TrieScan:
-    """Cached, as tests build the same rules many times."""
+def _key_scanner(keys: frozenset[tuple[str, ...]]) -> KeyScanner:
+    """Cached, as building the trie takes ~10 ms and tests build the same rules many times."""
     joined = {"".join(key) for key in keys}
-    return _TrieScan(
+    return KeyScanner(
         pattern=re.compile(rf" (?=({_trie(keys)}))"),
         prefixes={
             key: tuple(key[:n] for n in range(1, len(key) + 1) if key[:n] in joined)

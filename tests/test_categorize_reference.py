@@ -25,8 +25,6 @@ from tests.factories import shipped_config
 from tests.fake_arxiv import SEED_PATH
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
-# The key scan searches key by key for a run's first texts, then with one regex: test both.
-SCANS, SCAN_IDS = (10**9, 0), ("key-searches", "one-regex")
 ARXIV = ("cs.NE", "cond-mat.mes-hall", "cs.LG", "cs.CL", "physics.optics", "cs.AR")
 
 # --- the reference: the categorizer as first written ---------------------------------------------
@@ -295,9 +293,8 @@ def test_every_seed_paper_gets_the_reference_decision_and_reason(config: Config)
         (("band gap", "bandgap"), "", "band gap", "bandgap band-gap"),
     ],
 )
-@pytest.mark.parametrize("regex_after", SCANS, ids=SCAN_IDS)
 def test_tricky_texts_get_the_reference_decision(
-    keywords: tuple[str, ...], exclude: str, title: str, abstract: str, regex_after: int
+    keywords: tuple[str, ...], exclude: str, title: str, abstract: str
 ) -> None:
     specs = (
         CategorySpec(name="First", keywords=keywords[1:] or keywords, arxiv_categories=("cs.NE",)),
@@ -306,7 +303,7 @@ def test_tricky_texts_get_the_reference_decision(
     config = Config(title="t", query="q", categories=specs, fallback_category="Other")
     item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
-    assert fast.categorize(item, fast.build_rules(config, regex_after)) == expected
+    assert fast.categorize(item, fast.build_rules(config)) == expected
 
 
 WORDS = [
@@ -363,20 +360,13 @@ def texts(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    configs(),
-    texts(),
-    texts(),
-    st.sampled_from(["", *ARXIV]),
-    st.sets(st.sampled_from(ARXIV)),
-    st.sampled_from(SCANS),
-)
+@given(configs(), texts(), texts(), st.sampled_from(["", *ARXIV]), st.sets(st.sampled_from(ARXIV)))
 def test_random_texts_and_configs_get_the_reference_decision(
-    config: Config, title: str, abstract: str, primary: str, listed: set[str], regex_after: int
+    config: Config, title: str, abstract: str, primary: str, listed: set[str]
 ) -> None:
     item = paper(title, abstract, primary, sorted(listed))
     expected = ref_categorize(item, config, ref_rules(config))
-    assert fast.categorize(item, fast.build_rules(config, regex_after)) == expected
+    assert fast.categorize(item, fast.build_rules(config)) == expected
 
 
 def test_folding_lets_a_lower_case_regex_match_where_the_case_insensitive_one_does() -> None:
