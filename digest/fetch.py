@@ -10,6 +10,7 @@ answer times included, stay within the timeout plus the retry budget.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -48,6 +49,7 @@ __all__ = [
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
 MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
+MIN_PAGE_SIZE = 50
 
 
 log = logging.getLogger(__name__)
@@ -63,10 +65,16 @@ class FetchResult(msgspec.Struct, frozen=True):
 
 
 class _Progress(msgspec.Struct):
-    """What survives between retries of one query, so paging resumes instead of restarting."""
+    """What survives between retries of one query, so paging resumes instead of restarting:
+    where it is, and for query B the newest and oldest update times read so far and the size
+    of the page to ask for next."""
 
     offset: int = 0
     empty_tries: int = 0
+    newest: datetime | None = None
+    oldest: datetime | None = None
+    page_size: int | None = None
+    shrunk: bool = False
 
 
 class _Run(msgspec.Struct):
@@ -212,12 +220,17 @@ def _read_pages(
     """
     while True:
         before = progress.offset
+        run.client.page_size = progress.page_size or run.settings.page_size
+        if until is not None:  # one page per pass, so the next one can be sized to what is left
+            search.max_results = progress.offset + run.client.page_size
         for result in run.client.results(search, offset=progress.offset):
             if until is None and progress.offset == 0:
                 _check_size(run.session.last_page)
             if until is not None and result.updated < until:
                 return
             _take(run, result)
+            progress.newest = progress.newest or result.updated
+            progress.oldest = result.updated
             progress.offset += 1
             if progress.offset >= MAX_QUERY_RESULTS:
                 log.warning(
@@ -230,8 +243,28 @@ def _read_pages(
         if progress.offset == before:
             _check_empty_answer(page, progress, run.settings, expect)
             return
-        if not _more_promised(page, progress.offset, run.settings.page_size):
+        if not _more_promised(page, progress.offset, run.client.page_size):
             return
+        if until is not None:
+            progress.page_size = _next_page_size(progress, until, run.settings.page_size)
+
+
+def _next_page_size(progress: _Progress, until: datetime, page_size: int) -> int:
+    """Query B stops at `until`, somewhere inside its last page, but arXiv answers and the client
+    parses whole pages: ask for what is left at the pace read so far, with half again to spare.
+    Once only: a page that falls short is followed by full ones, so a run still takes at most
+    one request more than ⌈results ÷ page size⌉."""
+    if progress.shrunk or progress.newest is None or progress.oldest is None:
+        return page_size
+    read_seconds = (progress.newest - progress.oldest).total_seconds()
+    left_seconds = (progress.oldest - until).total_seconds()
+    if read_seconds <= 0:
+        return page_size
+    guess = math.ceil(progress.offset * left_seconds / read_seconds * 1.5) + MIN_PAGE_SIZE
+    if guess >= page_size:
+        return page_size
+    progress.shrunk = True
+    return guess
 
 
 def _take(run: _Run, result: arxiv.Result) -> None:

@@ -334,3 +334,43 @@ def test_papers_the_digest_holds_at_that_version_are_counted_not_returned(
         ("2601.77777", 2),
     }
     assert result.read == everything.read == 13
+
+
+def _revisions(server: FakeArxiv, since: datetime, page_size: int) -> FetchResult:
+    return fetch_papers(
+        "all:neuromorphic",
+        FetchPlan(None, since),
+        settings(page_size=page_size),
+        endpoint=server.url,
+        expect_papers=True,
+    )
+
+
+def test_the_last_page_of_a_days_read_is_sized_to_what_is_left(arxiv_server: FakeArxiv) -> None:
+    """arXiv answers and the client parses whole pages: after a first page of 200, the 50
+    papers left to `since` come in a page of about 126, not another 200."""
+    arxiv_server.add(
+        *generated_papers(400, first=NOW - timedelta(hours=400), step=timedelta(hours=1))
+    )
+    result = _revisions(arxiv_server, NOW - timedelta(hours=250, minutes=30), page_size=200)
+    assert result.read == len(result.papers) == 250
+    sizes = [int(request.params["max_results"]) for request in arxiv_server.requests]
+    assert sizes[0] == 200 and 50 < sizes[1] < 200
+    assert len(sizes) == 2
+
+
+def test_a_busier_stretch_than_the_pace_read_costs_one_request_more_at_most(
+    arxiv_server: FakeArxiv,
+) -> None:
+    """The newest 200 papers came one an hour, the 450 before them one a minute: the page
+    sized to the hourly pace falls short, and full pages follow."""
+    dense = generated_papers(450, first=NOW - timedelta(hours=210), step=timedelta(minutes=1))
+    sparse = generated_papers(
+        200, first=NOW - timedelta(hours=200), step=timedelta(hours=1), prefix="2602"
+    )
+    arxiv_server.add(*dense, *sparse)
+    result = _revisions(arxiv_server, NOW - timedelta(hours=211), page_size=200)
+    assert result.read == len(result.papers) == 650
+    sizes = [int(request.params["max_results"]) for request in arxiv_server.requests]
+    assert sizes[0] == 200 and sizes[1] < 200 and set(sizes[2:]) == {200}
+    assert len(sizes) <= math.ceil(650 / 200) + 1
