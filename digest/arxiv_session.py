@@ -1,4 +1,5 @@
-"""The HTTP session the `arxiv` client fetches through: time limits that hold, answers checked.
+"""Where the `arxiv` client asks (the endpoint, ARXIV_API_URL) and the HTTP session it fetches
+through: time limits that hold, answers checked.
 
 The client alone has no timeout, and turns an HTML error page or a truncated feed into zero
 results without a word. This session bounds the time of each whole answer, refuses answers the
@@ -13,21 +14,24 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 import requests
 import urllib3
 from lxml import etree
 
+from digest.config import ConfigError
 from digest.errors import DigestError, SettingsError
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
 _CHUNK_BYTES = 65536
 _UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 
 
 class FetchError(DigestError):
@@ -75,6 +79,33 @@ class Page(msgspec.Struct, frozen=True):
 
     entries: int
     total: int
+
+
+def endpoint_from_env(env: Mapping[str, str]) -> str:
+    """arXiv's query endpoint, or the mirror or local server ARXIV_API_URL names."""
+    url = env.get("ARXIV_API_URL", "").strip() or DEFAULT_ENDPOINT
+    problem = _url_problem(url)
+    if problem:
+        raise ConfigError(
+            f"ARXIV_API_URL must be the full http(s) URL of a query endpoint such as "
+            f"{DEFAULT_ENDPOINT}, got {url!r} ({problem}); fix it or unset it"
+        )
+    return url
+
+
+def _url_problem(url: str) -> str:
+    try:
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018 (parses the port: ValueError when not a number in 0-65535)
+    except ValueError as error:
+        return str(error)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return "no http(s) scheme or host"
+    if any(char.isspace() for char in url):
+        return "it contains a space"
+    if parsed.query or parsed.fragment or url.endswith(("?", "#")):
+        return "it has a query or fragment; give the endpoint alone"
+    return ""
 
 
 class CheckedSession(requests.Session):

@@ -14,7 +14,6 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import arxiv
 import msgspec
@@ -28,8 +27,9 @@ from digest.arxiv_session import (
     Page,
     QueryError,
     RequestFailedError,
+    endpoint_from_env,
 )
-from digest.config import ArxivSettings, ConfigError
+from digest.config import ArxivSettings
 from digest.plan import FetchPlan, FetchSpan
 from digest.records import Paper
 
@@ -46,7 +46,6 @@ __all__ = [
     "paper_from_result",
 ]
 
-DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
 MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
 MIN_PAGE_SIZE = 50
@@ -91,33 +90,6 @@ class _Run(msgspec.Struct):
 
 class _TooManyResultsError(Exception):
     """The first page of a query said arXiv holds more results than it serves per query."""
-
-
-def endpoint_from_env(env: Mapping[str, str]) -> str:
-    """arXiv's query endpoint, or the mirror or local server ARXIV_API_URL names."""
-    url = env.get("ARXIV_API_URL", "").strip() or DEFAULT_ENDPOINT
-    problem = _url_problem(url)
-    if problem:
-        raise ConfigError(
-            f"ARXIV_API_URL must be the full http(s) URL of a query endpoint such as "
-            f"{DEFAULT_ENDPOINT}, got {url!r} ({problem}); fix it or unset it"
-        )
-    return url
-
-
-def _url_problem(url: str) -> str:
-    try:
-        parsed = urlsplit(url)
-        parsed.port  # noqa: B018 (parses the port: ValueError when not a number in 0-65535)
-    except ValueError as error:
-        return str(error)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return "no http(s) scheme or host"
-    if any(char.isspace() for char in url):
-        return "it contains a space"
-    if parsed.query or parsed.fragment or url.endswith(("?", "#")):
-        return "it has a query or fragment; give the endpoint alone"
-    return ""
 
 
 def fetch_papers(
