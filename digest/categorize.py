@@ -97,8 +97,9 @@ class _Evidence(msgspec.Struct, frozen=True):
     hint: str | None
 
 
-def build_rules(config: Config) -> Rules:
-    """Compile every configured term once, so scoring a paper is one scan and a few searches."""
+def build_rules(config: Config, papers: int | None = None) -> Rules:
+    """Compile every configured term once, so scoring a paper is one scan and a few searches;
+    `papers`, how many will be scored (None: many), picks the cheaper scan."""
     categories = tuple(_category_rule(spec) for spec in config.categories)
     off_topic = tuple(compile_term(text) for text in config.relevance.exclude_terms)
     keywords: dict[str, list[_Keyword]] = {}
@@ -111,7 +112,7 @@ def build_rules(config: Config) -> Rules:
         fallback=config.fallback_category,
         off_topic=off_topic,
         min_score=config.relevance.min_score,
-        scanner=key_scanner([*every_term, *off_topic]),
+        scanner=key_scanner([*every_term, *off_topic], papers),
         keywords={key: tuple(group) for key, group in keywords.items()},
     )
 

@@ -130,7 +130,7 @@ def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
     }
     undecided = [known for known in unique.values() if known.decision is None]
     if undecided:
-        rules = build_rules(config)
+        rules = build_rules(config, papers=len(undecided))
         for known in undecided:
             decision = categorize(known.paper, rules)
             entries[known.paper.arxiv_id] = Entry(known.paper, known.arrived, decision)

@@ -25,6 +25,8 @@ from tests.factories import shipped_config
 from tests.fake_arxiv import SEED_PATH
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
+# Rules for a few papers find keys by looking words up, for many by one regex: test both.
+SCANS, SCAN_IDS = (1, None), ("word-lookups", "one-regex")
 ARXIV = ("cs.NE", "cond-mat.mes-hall", "cs.LG", "cs.CL", "physics.optics", "cs.AR")
 
 # --- the reference: the categorizer as first written ---------------------------------------------
@@ -265,12 +267,15 @@ def seed_papers() -> list[Paper]:
     ]
 
 
+@pytest.mark.parametrize("papers", SCANS, ids=SCAN_IDS)
 @pytest.mark.parametrize("config", [shipped_config(), CUSTOM], ids=["default", "custom"])
-def test_every_seed_paper_gets_the_reference_decision_and_reason(config: Config) -> None:
-    papers = seed_papers()
-    rules, reference = fast.build_rules(config), ref_rules(config)
-    decisions = [fast.categorize(item, rules) for item in papers]
-    assert decisions == [ref_categorize(item, config, reference) for item in papers]
+def test_every_seed_paper_gets_the_reference_decision_and_reason(
+    config: Config, papers: int | None
+) -> None:
+    items = seed_papers()
+    rules, reference = fast.build_rules(config, papers), ref_rules(config)
+    decisions = [fast.categorize(item, rules) for item in items]
+    assert decisions == [ref_categorize(item, config, reference) for item in items]
     assert len({decision.category for decision in decisions}) > 1  # the papers do differ
 
 
@@ -293,8 +298,9 @@ def test_every_seed_paper_gets_the_reference_decision_and_reason(config: Config)
         (("band gap", "bandgap"), "", "band gap", "bandgap band-gap"),
     ],
 )
+@pytest.mark.parametrize("papers", SCANS, ids=SCAN_IDS)
 def test_tricky_texts_get_the_reference_decision(
-    keywords: tuple[str, ...], exclude: str, title: str, abstract: str
+    keywords: tuple[str, ...], exclude: str, title: str, abstract: str, papers: int | None
 ) -> None:
     specs = (
         CategorySpec(name="First", keywords=keywords[1:] or keywords, arxiv_categories=("cs.NE",)),
@@ -303,7 +309,7 @@ def test_tricky_texts_get_the_reference_decision(
     config = Config(title="t", query="q", categories=specs, fallback_category="Other")
     item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
-    assert fast.categorize(item, fast.build_rules(config)) == expected
+    assert fast.categorize(item, fast.build_rules(config, papers)) == expected
 
 
 WORDS = [
@@ -359,14 +365,21 @@ def texts(draw: st.DrawFn) -> str:
     return "".join(pieces)
 
 
-@settings(max_examples=200, deadline=None)
-@given(configs(), texts(), texts(), st.sampled_from(["", *ARXIV]), st.sets(st.sampled_from(ARXIV)))
+@settings(max_examples=300, deadline=None)
+@given(
+    configs(),
+    texts(),
+    texts(),
+    st.sampled_from(["", *ARXIV]),
+    st.sets(st.sampled_from(ARXIV)),
+    st.sampled_from(SCANS),
+)
 def test_random_texts_and_configs_get_the_reference_decision(
-    config: Config, title: str, abstract: str, primary: str, listed: set[str]
+    config: Config, title: str, abstract: str, primary: str, listed: set[str], papers: int | None
 ) -> None:
     item = paper(title, abstract, primary, sorted(listed))
     expected = ref_categorize(item, config, ref_rules(config))
-    assert fast.categorize(item, fast.build_rules(config)) == expected
+    assert fast.categorize(item, fast.build_rules(config, papers)) == expected
 
 
 def test_folding_lets_a_lower_case_regex_match_where_the_case_insensitive_one_does() -> None:
