@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+import msgspec
 
 if TYPE_CHECKING:
     from digest.github_errors import GithubSettingsError
@@ -23,14 +24,16 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _TOKEN = re.compile(r"[!-~]*")
 
 
-@dataclass(frozen=True)
-class GithubTarget:
+class GithubTarget(msgspec.Struct, frozen=True):
     """Where to publish: API root, `owner/name`, branch (None = default branch) and token."""
 
     api_url: str
     repository: str
     branch: str | None
-    token: str = field(repr=False)
+    token: str
+
+    def __repr__(self) -> str:  # never the token, wherever the target is printed
+        return f"GithubTarget({self.api_url!r}, {self.repository!r}, {self.branch!r}, token=***)"
 
 
 def target_from_env(env: Mapping[str, str]) -> GithubTarget | None:

@@ -44,6 +44,15 @@ def test_local_runs_do_not_import_the_http_libraries() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_a_printed_target_never_shows_its_token() -> None:
+    """Logs, tracebacks under DIGEST_DEBUG and f-strings all print the target by repr."""
+    env = {"GITHUB_TOKEN": "ghs_SECRETSECRETSECRET", "GITHUB_REPOSITORY": "octo/digest"}
+    target = target_from_env(env)
+    assert target is not None and target.token == env["GITHUB_TOKEN"]
+    for shown in (repr(target), str(target), f"{target}", repr([target])):
+        assert "SECRET" not in shown and "octo/digest" in shown
+
+
 @pytest.mark.parametrize("token", UNSENDABLE_TOKENS)
 def test_unsendable_token_is_named_never_shown(token: str) -> None:
     env = {"GITHUB_TOKEN": token, "GITHUB_REPOSITORY": "o/r"}
