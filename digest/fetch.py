@@ -48,7 +48,7 @@ __all__ = [
 
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
 MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
-MIN_PAGE_SIZE = 50
+PAGE_MARGIN = 50  # results asked for beyond the estimate of what is left
 
 
 log = logging.getLogger(__name__)
@@ -232,7 +232,7 @@ def _next_page_size(progress: _Progress, until: datetime, page_size: int) -> int
     left_seconds = (progress.oldest - until).total_seconds()
     if read_seconds <= 0:
         return page_size
-    guess = math.ceil(progress.offset * left_seconds / read_seconds * 1.5) + MIN_PAGE_SIZE
+    guess = math.ceil(progress.offset * left_seconds / read_seconds * 1.5) + PAGE_MARGIN
     if guess >= page_size:
         return page_size
     progress.shrunk = True
