@@ -76,6 +76,10 @@ class ArchiveState(msgspec.Struct, frozen=True):
     """Per day, the last part number another query's pages use: this digest's pages of that day
     are numbered after them, so the other field's pages stay as they were written."""
 
+    def versions(self) -> dict[str, int]:
+        """The version held of each paper, by arXiv id."""
+        return {arxiv_id: item.paper.version for arxiv_id, item in self.papers.items()}
+
 
 def read_history(layout: Layout, today: date, query: str = "") -> History:
     """The last run and the digest's first day, from the newest page this digest (`query`)

@@ -101,6 +101,7 @@ def fetch_papers(
     expect_papers: bool,
     first_run: bool = False,
     known: Mapping[str, int] | None = None,
+    revisions_held: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
     """Every paper matching `query` that `plan` asks for, or FetchError/QueryError.
@@ -109,6 +110,7 @@ def fetch_papers(
     suspicious: it is retried, then warned about instead of trusted silently. `first_run` says
     no run has succeeded yet, so a failure must not promise that the next run catches up.
     `known` maps ids to the versions the digest holds: those entries are counted, not kept.
+    `revisions_held` counts the held papers query B will read again, to size its first page.
     """
     session = CheckedSession(settings.timeout_seconds)
     client = _make_client(settings, endpoint, session)
@@ -117,7 +119,8 @@ def fetch_papers(
     if plan.span is not None:
         _fetch_span(run, query, plan.span, expect_papers)
     if plan.revised_since is not None:
-        _fetch_revisions(run, query, plan.revised_since, expect_papers and plan.span is None)
+        expect = expect_papers and plan.span is None
+        _fetch_revisions(run, query, plan.revised_since, expect, revisions_held)
     if expect_papers and not run.seen:
         log.warning(
             "arXiv answered no papers although earlier runs found papers in the same date range; "
@@ -162,7 +165,9 @@ def _fetch_span(run: _Run, query: str, span: FetchSpan, expect_papers: bool) -> 
             _fetch_span(run, query, half, expect_papers=False)
 
 
-def _fetch_revisions(run: _Run, query: str, since: datetime, expect_papers: bool) -> None:
+def _fetch_revisions(
+    run: _Run, query: str, since: datetime, expect_papers: bool, held: int | None
+) -> None:
     """Query B: newest revisions first, until one is older than `since`.
 
     arXiv documents no lastUpdatedDate filter (ARXIV_API.md), so B sorts by it and stops.
@@ -174,6 +179,11 @@ def _fetch_revisions(run: _Run, query: str, since: datetime, expect_papers: bool
         sort_order=arxiv.SortOrder.Descending,
     )
     progress = _Progress()
+    first_page = None if held is None else held * 2 + PAGE_MARGIN
+    if first_page is not None and first_page < run.settings.page_size:
+        # A small field re-reads a few dozen papers a day, not a page: twice that leaves room for
+        # the news and for revisions of older papers. Once only, as in _next_page_size.
+        progress.page_size, progress.shrunk = first_page, True
     run.retrier.run(lambda: _read_pages(run, search, progress, expect=expect_papers, until=since))
 
 

@@ -62,7 +62,8 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         endpoint=endpoint_from_env(env),
         expect_papers=plan.expects_papers(archive.papers),
         first_run=history.last_run is None,
-        known={arxiv_id: known.paper.version for arxiv_id, known in archive.papers.items()},
+        known=archive.versions(),
+        revisions_held=plan.revisions_held(archive.papers),
     )
     horizon = Horizon(archive.since, plan.started, plan.by_submission)
     merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)

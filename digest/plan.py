@@ -70,6 +70,13 @@ class FetchPlan(msgspec.Struct, frozen=True):
             self._covers(item.paper.published, item.paper.updated) for item in known.values()
         )
 
+    def revisions_held(self, known: Mapping[str, Known]) -> int | None:
+        """How many papers the archive holds that query B will read again (updated since its
+        stop time): the least it will read. None without query B."""
+        if self.revised_since is None:
+            return None
+        return sum(1 for item in known.values() if item.paper.updated >= self.revised_since)
+
     def _covers(self, published: datetime, updated: datetime) -> bool:
         if self.span and self.span.start <= published <= self.span.end:
             return True

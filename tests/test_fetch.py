@@ -374,3 +374,39 @@ def test_a_busier_stretch_than_the_pace_read_costs_one_request_more_at_most(
     sizes = [int(request.params["max_results"]) for request in arxiv_server.requests]
     assert sizes[0] == 200 and sizes[1] < 200 and set(sizes[2:]) == {200}
     assert len(sizes) <= math.ceil(650 / 200) + 1
+
+
+def test_a_small_fields_daily_read_asks_for_about_what_it_holds(arxiv_server: FakeArxiv) -> None:
+    """Holding 10 of the papers updated since `since`, the first page asks for 70, not 200."""
+    arxiv_server.add(
+        *generated_papers(300, first=NOW - timedelta(hours=300), step=timedelta(hours=1))
+    )
+    result = fetch_papers(
+        "all:neuromorphic",
+        FetchPlan(None, NOW - timedelta(hours=30, minutes=30)),
+        settings(page_size=200),
+        endpoint=arxiv_server.url,
+        expect_papers=True,
+        revisions_held=10,
+    )
+    assert result.read == len(result.papers) == 30
+    assert [int(r.params["max_results"]) for r in arxiv_server.requests] == [70]
+
+
+def test_holding_too_few_costs_one_request_more_at_most(arxiv_server: FakeArxiv) -> None:
+    """An estimate far too low: one small page, then full ones, within ⌈results ÷ page⌉ + 1."""
+    arxiv_server.add(
+        *generated_papers(400, first=NOW - timedelta(hours=400), step=timedelta(hours=1))
+    )
+    result = fetch_papers(
+        "all:neuromorphic",
+        FetchPlan(None, NOW - timedelta(hours=300, minutes=30)),
+        settings(page_size=200),
+        endpoint=arxiv_server.url,
+        expect_papers=True,
+        revisions_held=0,
+    )
+    assert result.read == 300
+    sizes = [int(r.params["max_results"]) for r in arxiv_server.requests]
+    assert sizes == [50, 200, 200]
+    assert len(sizes) <= math.ceil(300 / 200) + 1

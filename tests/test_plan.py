@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from digest.archive import History
 from digest.plan import loaded_since, plan_fetch
-from tests.factories import shipped_config
+from digest.records import Known
+from tests.factories import make_paper, shipped_config
 
 CONFIG = shipped_config()
 MONDAY = datetime(2026, 2, 9, 5, 17, tzinfo=UTC)
@@ -61,3 +62,18 @@ def test_an_outage_is_caught_up_but_never_beyond_max_catchup_days() -> None:
 def test_a_late_sweep_can_be_turned_off() -> None:
     config = shipped_config(late_sweep_days=0)
     assert plan_fetch(MONDAY, _history(MONDAY - timedelta(days=2)), config).span is None
+
+
+def test_a_daily_read_knows_how_many_held_papers_it_will_read_again() -> None:
+    """Papers updated since the stop time come back; older ones and a first run count nothing."""
+    tuesday = MONDAY + timedelta(days=1)
+    plan = plan_fetch(tuesday, _history(MONDAY), CONFIG)
+    assert plan.revised_since is not None
+    held = {
+        f"2602.{n:05d}": Known(make_paper(f"2602.{n:05d}", published=moment), moment.date())
+        for n, moment in enumerate(
+            plan.revised_since + timedelta(hours=hours) for hours in (-30, -1, 0, 5, 40)
+        )
+    }
+    assert plan.revisions_held(held) == 3
+    assert plan_fetch(MONDAY, _history(None), CONFIG).revisions_held(held) is None
