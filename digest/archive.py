@@ -236,7 +236,9 @@ def read_page(path: Path) -> DayPage:
 
 def _front_matter(path: Path) -> Mapping[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # Bytes decoded, not read_text: its newline translation took most of a busy page's read;
+        # python-frontmatter turns CRLF into LF itself.
+        text = path.read_bytes().decode("utf-8")
         return frontmatter.loads(text, handler=FlowYamlHandler()).metadata
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
         raise ArchiveError(
