@@ -10,7 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from digest import code_links as code_links_module
 from digest.code_links import CODE_HOSTS, code_links
 from digest.config import DisplaySettings, parse
 from digest.items import NEW_MARK
@@ -212,3 +215,32 @@ def test_the_comment_is_one_short_escaped_line_in_full_items_only() -> None:
     assert lines[0].startswith("Comment: Accepted at *ICML* 2026 <b>oral</b>; 12 pages")
     assert lines[0].endswith("…") and len(lines[0]) <= len("Comment: ") + 150
     assert "Brief items leave this out" not in tree.text()
+
+
+def _code_links_by_one_scan(*texts: str | None) -> tuple[str, ...]:
+    """The oracle: the pattern run over each whole text, as code_links first did."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in code_links_module._CODE_URL.finditer(text or ""):
+            path = match["path"].rstrip("./")
+            if path.count("/") < 2 and match["host"].lower() != "huggingface.co":
+                continue
+            if not path or len(path) > 120:
+                continue
+            url = f"https://{match['host'].lower()}{path}"
+            found.setdefault(url.lower().removesuffix(".git"), url)
+    return tuple(found.values())[:3]
+
+
+URL_PIECES = [
+    "https://", "http://", "www.", "WWW.", "github.com", "GitHub.COM", "gitlab.com", "gitee.com",
+    "huggingface.co", "bitbucket.org", "/", "/a", "/Repo", "-", ".", "./", " ", "@", ":", "x",
+    "İ", "é", "(", ")", "/" + "p" * 60, ".git",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(URL_PIECES), max_size=30).map("".join), max_size=2))
+def test_code_links_read_only_near_hosts_find_what_one_scan_finds(texts: list[str]) -> None:
+    """Searching near each named host finds exactly the links a scan of the whole text finds."""
+    assert code_links(*texts) == _code_links_by_one_scan(*texts)
