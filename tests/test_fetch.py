@@ -336,13 +336,17 @@ def test_papers_the_digest_holds_at_that_version_are_counted_not_returned(
     assert result.read == everything.read == 13
 
 
-def _revisions(server: FakeArxiv, since: datetime, page_size: int) -> FetchResult:
+def _revisions(
+    server: FakeArxiv, since: datetime, page_size: int, held: int | None = None
+) -> FetchResult:
+    """Query B alone, as a daily run asks it; `held`: papers the archive holds of it."""
     return fetch_papers(
         "all:neuromorphic",
         FetchPlan(None, since),
         settings(page_size=page_size),
         endpoint=server.url,
         expect_papers=True,
+        revisions_held=held,
     )
 
 
@@ -381,14 +385,7 @@ def test_a_small_fields_daily_read_asks_for_about_what_it_holds(arxiv_server: Fa
     arxiv_server.add(
         *generated_papers(300, first=NOW - timedelta(hours=300), step=timedelta(hours=1))
     )
-    result = fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(None, NOW - timedelta(hours=30, minutes=30)),
-        settings(page_size=200),
-        endpoint=arxiv_server.url,
-        expect_papers=True,
-        revisions_held=10,
-    )
+    result = _revisions(arxiv_server, NOW - timedelta(hours=30, minutes=30), 200, held=10)
     assert result.read == len(result.papers) == 30
     assert [int(r.params["max_results"]) for r in arxiv_server.requests] == [70]
 
@@ -398,14 +395,7 @@ def test_holding_too_few_costs_one_request_more_at_most(arxiv_server: FakeArxiv)
     arxiv_server.add(
         *generated_papers(400, first=NOW - timedelta(hours=400), step=timedelta(hours=1))
     )
-    result = fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(None, NOW - timedelta(hours=300, minutes=30)),
-        settings(page_size=200),
-        endpoint=arxiv_server.url,
-        expect_papers=True,
-        revisions_held=0,
-    )
+    result = _revisions(arxiv_server, NOW - timedelta(hours=300, minutes=30), 200, held=0)
     assert result.read == 300
     sizes = [int(r.params["max_results"]) for r in arxiv_server.requests]
     assert sizes == [50, 200, 200]
