@@ -64,6 +64,8 @@ class History(msgspec.Struct, frozen=True):
     started: date | None
     ignored: tuple[str, ...]
     query: str = ""
+    read: Mapping[Path, DayPage] = msgspec.field(default_factory=dict)
+    """The pages parsed to find this, so the load does not parse them again."""
 
 
 class ArchiveState(msgspec.Struct, frozen=True):
@@ -91,20 +93,20 @@ def read_history(layout: Layout, today: date, query: str = "") -> History:
     for name in ignored:
         log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
     firsts = [path for day, _, path in reversed(pages) if day <= today]
+    read: dict[Path, DayPage] = {}
     for path in firsts[:_HISTORY_PAGES]:
-        meta = _front_matter(path)
-        if not _same_digest(meta.get("query"), query):
+        page = read[path] = read_page(path)
+        if not _same_digest(page.query, query):
             continue
-        last_run = _checked(path, partial(timestamp, meta.get("last_run"), "last_run"))
         # Pages record the digest's first day; older pages did not: the first page stands in.
-        started = _checked(path, partial(_day_or_none, meta.get("started")))
-        return History(last_run, started or _first_day(pages), ignored, query)
+        started = page.started or _first_day(pages)
+        return History(page.last_run, started, ignored, query, MappingProxyType(read))
     if firsts:
         log.info(
             "no recent archive page was written for this query: this run starts a new digest "
             "for it; the other pages stay as they are"
         )
-    return History(None, None, ignored, query)
+    return History(None, None, ignored, query, MappingProxyType(read))
 
 
 def _same_digest(page_query: object, query: str) -> bool:
@@ -122,16 +124,22 @@ def _day_or_none(value: object) -> date | None:
 
 
 def load_archive(
-    layout: Layout, since: date, until: date, rules: str = "", query: str = ""
+    layout: Layout,
+    since: date,
+    until: date,
+    rules: str = "",
+    query: str = "",
+    read: Mapping[Path, DayPage] = MappingProxyType({}),
 ) -> ArchiveState:
     """Read the pages dated from `since` to `until`: every paper first submitted since then is
     on one of them, because a paper arrives no earlier than its submission. Decisions made under
     the `rules` fingerprint come back with their papers. Pages a digest of another `query`
-    wrote are history, not memory: they are left out (pages that record no query are kept)."""
+    wrote are history, not memory: they are left out (pages that record no query are kept).
+    Pages already `read` (History.read) are not parsed again."""
     parts: dict[date, list[DayPage]] = {}
     taken: dict[date, int] = {}
     for day, number, path in _page_files(layout.disk_path(layout.archive), since):
-        page = read_page(path) if day <= until else None
+        page = (read.get(path) or read_page(path)) if day <= until else None
         if page is not None and _same_digest(page.query, query):
             parts.setdefault(day, []).append(page)
         elif page is not None:

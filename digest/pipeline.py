@@ -54,7 +54,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
     history = read_history(layout, today, config.query)
     plan = plan_fetch(options.now, history, config, options.backfill_from)
     since = loaded_since(plan, options.now, config.window_days)
-    archive = load_archive(layout, since, today, config.rules_key, config.query)
+    archive = load_archive(layout, since, today, config.rules_key, config.query, history.read)
     fetched = fetch_papers(
         config.query,
         plan,
