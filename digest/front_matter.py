@@ -61,6 +61,10 @@ def dump(metadata: Mapping[str, object]) -> str:
     return "{" + ",\n".join(fields) + "}"
 
 
+# One encoder: json.dumps with any option builds a new one on every call, once per record.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = _ENCODER.encode(value)
     return _NOT_YAML_SAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
