@@ -14,7 +14,7 @@ import frontmatter
 import msgspec
 
 from digest.front_matter import FlowYamlHandler, dump
-from digest.markdown import authors_line, blocks, bullets, escape, heading, link
+from digest.markdown import authors_line, blocks, bullets, day, escape, heading, link
 from digest.records import Entry
 
 if TYPE_CHECKING:
@@ -144,6 +144,6 @@ def _item(entry: Entry) -> str:
     title = link(escape(paper.title) or paper.versioned_id, paper.abs_url)
     authors = escape(authors_line(paper.authors)) or "(no authors listed)"
     return (
-        f"{title}: {authors}; submitted {paper.published:%Y-%m-%d}; "
+        f"{title}: {authors}; submitted {day(paper.published)}; "
         f"{escape(entry.decision.category)} ({escape(entry.decision.reason)})"
     )

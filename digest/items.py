@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from digest.code_links import code_links
 from digest.config import AbstractDisplay
-from digest.markdown import authors_line, blocks, bold, escape, heading, italics
+from digest.markdown import authors_line, blocks, bold, day, escape, heading, italics
 from digest.markdown import link as md_link
 from digest.records import Entry, Paper
 
@@ -24,7 +24,7 @@ def full_item(entry: Entry, abstracts: AbstractDisplay, new: bool) -> str:
     """Heading, dates and authors, links, comment, and the abstract as `abstracts` says."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
-    dates = bold(f"{paper.published:%Y-%m-%d}") + _revised(paper)
+    dates = bold(day(paper.published)) + _revised(paper)
     authors = escape(authors_line(paper.authors))
     byline = f"{dates} | {italics(authors)}" if authors else dates
     head = blocks(heading(3, _marked(title, new)), byline, _links(paper), _comment(paper))
@@ -41,7 +41,7 @@ def brief_items(entry: Entry, new: bool) -> tuple[str, str]:
     budget picks one); both are built at once since a busy window has thousands."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_BRIEF_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
-    line = f"- {_marked(title, new)} · {bold(f'{paper.published:%Y-%m-%d}')}{_revised(paper)}"
+    line = f"- {_marked(title, new)} · {bold(day(paper.published))}{_revised(paper)}"
     links = f" · {md_link('PDF', paper.pdf_url)}"
     links += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
     authors = escape(authors_line(paper.authors))
@@ -54,7 +54,7 @@ def _marked(title: str, new: bool) -> str:
 
 
 def _revised(paper: Paper) -> str:
-    return f" · v{paper.version}, revised {paper.updated:%Y-%m-%d}" if paper.version > 1 else ""
+    return f" · v{paper.version}, revised {day(paper.updated)}" if paper.version > 1 else ""
 
 
 def _links(paper: Paper) -> str:
