@@ -2,6 +2,6 @@
 
 import sys
 
-from digest.cli import main
+from digest.cli import process_main
 
-sys.exit(main())
+sys.exit(process_main())

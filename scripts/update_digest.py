@@ -2,7 +2,7 @@
 
 import sys
 
-from digest.cli import main
+from digest.cli import process_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(process_main())
