@@ -41,7 +41,7 @@ _END, _GAP = "", " "  # marks in a trie node: a key ends here; a key's next word
 
 
 class CompiledTerm(msgspec.Struct, frozen=True):
-    """One configured word or phrase and the regex that finds it.
+    """One configured word or phrase, and what finds it.
 
     `pattern` reads the folded text when `on_folded` (ASCII terms), else the original. Every match
     starts with `lead` (lower-cased) and with the words of `key_words` (ASCII word characters;
@@ -51,15 +51,13 @@ class CompiledTerm(msgspec.Struct, frozen=True):
     text: str
     lead: str
     key_words: tuple[str, ...]
-    source: str
-    flags: int
     on_folded: bool
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        """Compiled on first use: a day's few papers need a few of the ~500 terms, and compiling
-        them all cost a small field's run a tenth of a second."""
-        return _compiled(self.source, self.flags)
+        """Built and compiled on first use: a day's few papers need a few of the ~500 terms, and
+        building them all cost a small field's run a tenth of a second."""
+        return _compiled(self.text)
 
     @property
     def key(self) -> str:
@@ -77,27 +75,34 @@ class SearchText(NamedTuple):
 
 
 def compile_term(text: str) -> CompiledTerm:
-    """Turn a configured term into regexes following the morphology rule of digest.categorize."""
-    words = [word for word in _WORD_SPLIT.split(text.strip()) if word]
+    """The term's lead and key, following the morphology rule of digest.categorize."""
+    words = _words_of(text)
     lead = words[0].rstrip("*").lower()
     if len(words) == 1 and _word_parts(words[0], last=True)[1] == _PLURAL_Y:
         lead = lead[:-1]
     if not text.isascii():
-        regexes = [re.escape(stem) + rest for stem, rest in _parts(words)]
-        source = r"(?<!\w)" + SEPARATOR.join(regexes) + r"(?!\w)"
-        return CompiledTerm(text, lead, (), source, re.IGNORECASE, on_folded=False)
+        return CompiledTerm(text, lead, (), on_folded=False)
     parts = _parts([word.lower() for word in words])
-    (stem, rest), *others = parts
-    # `(?<!\w)` after the literal instead of before it: re searches fast for a leading literal.
-    first = re.escape(stem) + rf"(?<!\w.{{{len(stem)}}}){rest}"
-    regexes = [first, *(re.escape(stem) + rest for stem, rest in others)]
-    source = SEPARATOR.join(regexes) + r"(?!\w)"
-    return CompiledTerm(text, lead, _key_words(parts), source, re.DOTALL, on_folded=True)
+    return CompiledTerm(text, lead, _key_words(parts), on_folded=True)
 
 
 @functools.cache
-def _compiled(source: str, flags: int) -> re.Pattern[str]:
-    return re.compile(source, flags)
+def _compiled(text: str) -> re.Pattern[str]:
+    """The term's regex: case-insensitive on the original text for non-ASCII terms, lower-case
+    on the folded text otherwise."""
+    words = _words_of(text)
+    if not text.isascii():
+        regexes = [re.escape(stem) + rest for stem, rest in _parts(words)]
+        return re.compile(r"(?<!\w)" + SEPARATOR.join(regexes) + r"(?!\w)", re.IGNORECASE)
+    (stem, rest), *others = _parts([word.lower() for word in words])
+    # `(?<!\w)` after the literal instead of before it: re searches fast for a leading literal.
+    first = re.escape(stem) + rf"(?<!\w.{{{len(stem)}}}){rest}"
+    regexes = [first, *(re.escape(stem) + rest for stem, rest in others)]
+    return re.compile(SEPARATOR.join(regexes) + r"(?!\w)", re.DOTALL)
+
+
+def _words_of(text: str) -> list[str]:
+    return [word for word in _WORD_SPLIT.split(text.strip()) if word]
 
 
 def _parts(words: list[str]) -> list[tuple[str, str]]:
