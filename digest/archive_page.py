@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import frontmatter
 import msgspec
 
-from digest.front_matter import FlowYamlHandler, dump
+from digest.front_matter import EncodedRecord, FlowYamlHandler, encode_record
 from digest.markdown import authors_line, blocks, bullets, day, escape, heading, link
 from digest.records import Entry
 
@@ -22,15 +22,21 @@ if TYPE_CHECKING:
 
 # Room for a part's heading, summary and links, beside its papers.
 _PART_OVERHEAD_BYTES = 2_000
+# Around a paper's record and item: line breaks, comma, bullet, with a few bytes to spare.
+_SLOT_MARKUP_BYTES = 19
 
 log = logging.getLogger(__name__)
 
 
 class _Slot(msgspec.Struct, frozen=True):
-    """One paper on a day's page: whether it arrived or was revised that day, and its size."""
+    """One paper on a day's page: whether it arrived or was revised that day, its record and
+    list item (made once: sizing the parts needs them, and the parts are written from them),
+    and its size."""
 
     updated: bool
     entry: Entry
+    record: EncodedRecord
+    item: str
     size: int
 
 
@@ -59,8 +65,9 @@ def render_parts(
 
 
 def _slot(updated: bool, entry: Entry) -> _Slot:
-    size = len(dump({"r": [entry.to_record()]}).encode("utf-8")) + len(_item(entry).encode("utf-8"))
-    return _Slot(updated, entry, size + 8)
+    record, item = encode_record(entry.to_record()), _item(entry)
+    size = len(record.encode("utf-8")) + len(item.encode("utf-8")) + _SLOT_MARKUP_BYTES
+    return _Slot(updated, entry, record, item, size)
 
 
 def _pack(slots: Sequence[_Slot], room: int) -> list[list[_Slot]]:
@@ -84,8 +91,8 @@ def _text(
     file_number: int,
 ) -> str:
     number, total = part
-    new = [slot.entry for slot in group if not slot.updated]
-    updated = [slot.entry for slot in group if slot.updated]
+    new = [slot for slot in group if not slot.updated]
+    updated = [slot for slot in group if slot.updated]
     metadata: dict[str, object] = {
         "date": page.day.isoformat(),
         "last_run": page.last_run.isoformat(),
@@ -94,8 +101,8 @@ def _text(
         "started": page.started.isoformat() if page.started else None,
         "part": number,
         "parts": total,
-        "new": [entry.to_record() for entry in new],
-        "updated": [entry.to_record() for entry in updated],
+        "new": [slot.record for slot in new],
+        "updated": [slot.record for slot in updated],
     }
     post = frontmatter.Post(_body(page, new, updated, order, part, file_number))
     post.metadata.update(metadata)
@@ -104,8 +111,8 @@ def _text(
 
 def _body(
     page: DayPage,
-    new: Sequence[Entry],
-    updated: Sequence[Entry],
+    new: Sequence[_Slot],
+    updated: Sequence[_Slot],
     order: Sequence[str],
     part: tuple[int, int],
     file_number: int,
@@ -121,9 +128,9 @@ def _body(
     if total > 1:
         summary += f" This part lists {len(new)} new and {len(updated)} updated."
     sections = []
-    for name, entries in (("New papers", new), ("Updated papers", updated)):
-        if entries:
-            sections.append(blocks(heading(2, name), bullets(_ranked(entries, order))))
+    for name, slots in (("New papers", new), ("Updated papers", updated)):
+        if slots:
+            sections.append(blocks(heading(2, name), bullets(_ranked(slots, order))))
     next_part = ""
     if number < total:
         next_name = f"{page.day:%Y-%m-%d}-{file_number + 1}.md"
@@ -131,12 +138,15 @@ def _body(
     return blocks(heading(1, title), summary, *sections, next_part)
 
 
-def _ranked(entries: Sequence[Entry], order: Sequence[str]) -> list[str]:
+def _ranked(slots: Sequence[_Slot], order: Sequence[str]) -> list[str]:
+    """The slots' items, in the config's category order."""
     rank = {name: index for index, name in enumerate(order)}
-    ranked = sorted(
-        entries, key=lambda e: (rank.get(e.decision.category, len(rank)), e.decision.category)
-    )
-    return [_item(entry) for entry in ranked]
+
+    def key(slot: _Slot) -> tuple[int, str]:
+        category = slot.entry.decision.category
+        return rank.get(category, len(rank)), category
+
+    return [slot.item for slot in sorted(slots, key=key)]
 
 
 def _item(entry: Entry) -> str:

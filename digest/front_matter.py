@@ -49,16 +49,30 @@ class FlowYamlHandler(YAMLHandler):
         return dump(metadata)
 
 
+class EncodedRecord(str):
+    """A record already encoded as `dump` writes it, written as it is."""
+
+
+def encode_record(record: Mapping[str, object]) -> EncodedRecord:
+    """Encode once what is both measured and written (archive pages size each record to split
+    a busy day into parts, then write it)."""
+    return EncodedRecord(_json(record))
+
+
 def dump(metadata: Mapping[str, object]) -> str:
     """The mapping as one JSON object, each record of a list of records on its own line."""
     fields = []
     for key, value in metadata.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            records = ",\n".join(_json(record) for record in value)
+        if isinstance(value, list) and value and all(_is_record(v) for v in value):
+            records = ",\n".join(r if isinstance(r, EncodedRecord) else _json(r) for r in value)
             fields.append(f"{_json(key)}: [\n{records}\n]")
         else:
             fields.append(f"{_json(key)}: {_json(value)}")
     return "{" + ",\n".join(fields) + "}"
+
+
+def _is_record(value: object) -> bool:
+    return isinstance(value, dict | EncodedRecord)
 
 
 # One encoder: json.dumps with any option builds a new one on every call, once per record.
