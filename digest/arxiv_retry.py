@@ -14,12 +14,8 @@ from collections.abc import Callable
 import arxiv
 import msgspec
 
-from digest.arxiv_session import (
-    ArxivUnreachableError,
-    CheckedSession,
-    FetchError,
-    RequestFailedError,
-)
+from digest.arxiv_answer import ArxivUnreachableError, FetchError, RequestFailedError
+from digest.arxiv_session import CheckedSession
 from digest.config import ArxivSettings
 
 MAX_BACKOFF_SECONDS = 300.0

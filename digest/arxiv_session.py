@@ -1,84 +1,30 @@
 """Where the `arxiv` client asks (the endpoint, ARXIV_API_URL) and the HTTP session it fetches
-through: time limits that hold, answers checked.
+through: time limits that hold, answers checked (digest.arxiv_answer).
 
-The client alone has no timeout, and turns an HTML error page or a truncated feed into zero
-results without a word. This session bounds the time of each whole answer, refuses answers the
-client would misread, and says what failed in words a reader can act on.
+The client alone has no timeout. This session bounds the time of each whole answer, refuses
+answers the client would misread, and says what failed in words a reader can act on.
 """
 
 from __future__ import annotations
 
-import email.utils
 import errno
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import msgspec
 import requests
 import urllib3
-from lxml import etree
 
+from digest.arxiv_answer import Page, RequestFailedError, check_response
 from digest.config import ConfigError
-from digest.errors import DigestError, SettingsError
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
 _CHUNK_BYTES = 65536
 _UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH)
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
-
-
-class FetchError(DigestError):
-    """arXiv could not be read completely; the run must change nothing.
-
-    `url` is the endpoint that was asked, `cause` the last failure in a few words.
-    """
-
-    def __init__(self, message: str, *, url: str, cause: str) -> None:
-        super().__init__(message)
-        self.url = url
-        self.cause = cause
-
-
-class ArxivUnreachableError(FetchError):
-    """No answer came at all: name not resolved, connection refused, TLS failure, time-out."""
-
-
-class QueryError(SettingsError):
-    """arXiv rejected the query itself (HTTP 400): a config problem, not a transient one."""
-
-
-class RequestFailedError(Exception):
-    """One failed request. `answered`: an HTTP answer arrived; `permanent`: retrying cannot fix
-    it; `retry_after`: arXiv's own hint in seconds, if it sent one."""
-
-    def __init__(
-        self,
-        cause: str,
-        detail: str = "",
-        *,
-        answered: bool,
-        permanent: bool = False,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(f"{cause} ({detail})" if detail else cause)
-        self.cause = cause
-        self.answered = answered
-        self.permanent = permanent
-        self.retry_after = retry_after
-
-
-class Page(msgspec.Struct, frozen=True):
-    """What one good answer held: its entries and the total arXiv claims for the query."""
-
-    entries: int
-    total: int
 
 
 def endpoint_from_env(env: Mapping[str, str]) -> str:
@@ -242,56 +188,3 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
 
 def _has(causes: list[BaseException], *kinds: type[BaseException]) -> bool:
     return any(isinstance(cause, kinds) for cause in causes)
-
-
-def check_response(response: requests.Response) -> Page:
-    """A good page, or the reason the answer cannot be trusted."""
-    status = response.status_code
-    if status == 400:
-        raise QueryError(f"arXiv rejected the query: {_error_message(response.content)}")
-    if status == 429 or status >= 500:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
-        raise RequestFailedError(f"HTTP {status}", answered=True, retry_after=retry_after)
-    if status != 200:
-        endpoint = (response.url or "").split("?", 1)[0]
-        raise FetchError(
-            f"arXiv answered HTTP {status} for {endpoint}; "
-            "check ARXIV_API_URL (unset it to use arXiv itself)",
-            url=endpoint,
-            cause=f"HTTP {status}",
-        )
-    try:
-        root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError:
-        raise RequestFailedError(
-            "invalid XML", "truncated or an error page", answered=True
-        ) from None
-    if root.tag != f"{_ATOM}feed":
-        raise RequestFailedError("not an Atom feed", "an error page?", answered=True)
-    total_text = root.findtext(_TOTAL)
-    if total_text is None or not total_text.strip().isdigit():
-        raise RequestFailedError("no opensearch:totalResults in the feed", answered=True)
-    return Page(entries=len(root.findall(f"{_ATOM}entry")), total=int(total_text))
-
-
-def _error_message(content: bytes) -> str:
-    """arXiv explains a bad query in the summary of a single entry titled 'Error'."""
-    try:
-        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError:
-        return "HTTP 400 (no explanation given); check the 'query' setting in config.yml"
-    summary = root.findtext(f"{_ATOM}entry/{_ATOM}summary") or "HTTP 400"
-    return f"{' '.join(summary.split())}; check the 'query' setting in config.yml"
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

@@ -18,17 +18,16 @@ from datetime import datetime
 import arxiv
 import msgspec
 
-from digest.arxiv_entries import clean_text, keep_newest, paper_from_result, versioned_id
-from digest.arxiv_retry import Retrier
-from digest.arxiv_session import (
+from digest.arxiv_answer import (
     ArxivUnreachableError,
-    CheckedSession,
     FetchError,
     Page,
     QueryError,
     RequestFailedError,
-    endpoint_from_env,
 )
+from digest.arxiv_entries import clean_text, keep_newest, paper_from_result, versioned_id
+from digest.arxiv_retry import Retrier
+from digest.arxiv_session import CheckedSession, endpoint_from_env
 from digest.config import ArxivSettings
 from digest.plan import FetchPlan, FetchSpan
 from digest.records import Paper

@@ -47,6 +47,8 @@ answered normally::
     Fault.empty_page(total_results)  a valid feed with no entries; totalResults as given
                                      (None = the true count)
     Fault.wrong_total(delta)         the normal page, with totalResults = true count + delta
+    Fault.total_last()               the normal page with its opensearch elements after the
+                                     entries: valid Atom, though arXiv writes them first
     Fault.slow(seconds)              wait `seconds` (at most 30), then answer normally; `stop()`
                                      wakes the wait and the connection is closed unanswered
     Fault.trickle(bytes_per_second)  HTTP 200 and headers at once, then the normal page a few
@@ -181,6 +183,7 @@ FaultKind = Literal[
     "cut_connection",
     "empty_page",
     "wrong_total",
+    "total_last",
     "slow",
     "drop",
     "trickle",
@@ -253,6 +256,11 @@ class Fault:
     def wrong_total(cls, delta: int) -> Fault:
         """The normal page, but totalResults = true count + `delta` (never below 0)."""
         return cls("wrong_total", delta=delta)
+
+    @classmethod
+    def total_last(cls) -> Fault:
+        """The normal page, its opensearch elements moved after the entries."""
+        return cls("total_last")
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:
@@ -461,6 +469,14 @@ def render_feed(
     return "\n".join(lines).encode("utf-8")
 
 
+def _opensearch_last(body: bytes) -> bytes:
+    lines = body.decode("utf-8").split("\n")
+    opensearch = [line for line in lines if line.lstrip().startswith("<opensearch:")]
+    rest = [line for line in lines if line not in opensearch]
+    end = rest.index("</feed>")
+    return "\n".join([*rest[:end], *opensearch, *rest[end:]]).encode("utf-8")
+
+
 def render_error_feed(params: Mapping[str, str], message: str) -> bytes:
     """arXiv's answer to a bad query: one entry titled `Error` whose summary is the message."""
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_") or "error"
@@ -573,6 +589,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "wrong_total":
             total = max(0, total + fault.delta)
         body = render_feed(params, entries, total, query.start, query.max_results)
+        if fault.kind == "total_last":
+            body = _opensearch_last(body)
         cut = body[: int(len(body) * fault.fraction)]
         if fault.kind == "truncated":
             self._send(200, cut, ATOM_CONTENT_TYPE)

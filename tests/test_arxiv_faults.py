@@ -87,6 +87,15 @@ def test_wrong_total_results_still_fetches_everything(
     assert fetch(server).papers == reference.papers
 
 
+def test_a_feed_giving_its_total_after_its_entries_is_read_whole(
+    server: FakeArxiv, reference: FetchResult
+) -> None:
+    server.fail_always(Fault.total_last())
+    result = fetch(server)
+    assert result.papers == reference.papers
+    assert result.requests == reference.requests
+
+
 def test_an_outage_longer_than_the_budget_fails_and_changes_nothing(
     tmp_path: Path, server: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,156 @@
+"""What an answer from arXiv means: a page to read, a failure worth retrying, or a mistake to
+report; and the failure types the fetch stage raises.
+
+The `arxiv` client turns an HTML error page or a truncated feed into zero or fewer results
+without a word, and does not retry what it cannot parse: every answer is checked here first.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import requests
+from lxml import etree
+
+from digest.errors import DigestError, SettingsError
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
+# An entry's start tag as arXiv writes it, in the feed's default namespace. In a well-formed
+# document it can only be that (or sit in a comment or CDATA, which arXiv does not send).
+_ENTRY_START = re.compile(rb"<entry[\s/>]")
+
+
+class FetchError(DigestError):
+    """arXiv could not be read completely; the run must change nothing.
+
+    `url` is the endpoint that was asked, `cause` the last failure in a few words.
+    """
+
+    def __init__(self, message: str, *, url: str, cause: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.cause = cause
+
+
+class ArxivUnreachableError(FetchError):
+    """No answer came at all: name not resolved, connection refused, TLS failure, time-out."""
+
+
+class QueryError(SettingsError):
+    """arXiv rejected the query itself (HTTP 400): a config problem, not a transient one."""
+
+
+class RequestFailedError(Exception):
+    """One failed request. `answered`: an HTTP answer arrived; `permanent`: retrying cannot fix
+    it; `retry_after`: arXiv's own hint in seconds, if it sent one."""
+
+    def __init__(
+        self,
+        cause: str,
+        detail: str = "",
+        *,
+        answered: bool,
+        permanent: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{cause} ({detail})" if detail else cause)
+        self.cause = cause
+        self.answered = answered
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Page(msgspec.Struct, frozen=True):
+    """What one good answer held: its entries and the total arXiv claims for the query."""
+
+    entries: int
+    total: int
+
+
+def check_response(response: requests.Response) -> Page:
+    """A good page, or the reason the answer cannot be trusted."""
+    status = response.status_code
+    if status == 400:
+        raise QueryError(f"arXiv rejected the query: {_error_message(response.content)}")
+    if status == 429 or status >= 500:
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        raise RequestFailedError(f"HTTP {status}", answered=True, retry_after=retry_after)
+    if status != 200:
+        endpoint = (response.url or "").split("?", 1)[0]
+        raise FetchError(
+            f"arXiv answered HTTP {status} for {endpoint}; "
+            "check ARXIV_API_URL (unset it to use arXiv itself)",
+            url=endpoint,
+            cause=f"HTTP {status}",
+        )
+    return _page(response.content)
+
+
+class _Nothing:
+    """An lxml parser target that keeps nothing: parsing through it only proves the document
+    well-formed, at C speed, without building a tree."""
+
+    def close(self) -> None:
+        return None
+
+
+def _page(content: bytes) -> Page:
+    """The answer's entries and totalResults, once it has proved to be one whole Atom feed.
+
+    The client parses leniently (lxml's recover mode reads a truncated feed as fewer entries
+    without a word), so the whole answer is checked strictly first; without building a tree
+    that costs a third of a full parse, 12 ms less on a page of 1,000 entries. arXiv writes
+    totalResults in the header, before the first entry: only the header is built as a tree.
+    """
+    try:
+        etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, target=_Nothing()))
+    except etree.XMLSyntaxError:
+        raise RequestFailedError(
+            "invalid XML", "truncated or an error page", answered=True
+        ) from None
+    entries = len(_ENTRY_START.findall(content))
+    first_entry = _ENTRY_START.search(content)
+    header = content if first_entry is None else content[: first_entry.start()]
+    root = _tree(header, recover=True)  # the header alone leaves the feed's tags open
+    if root is not None and root.find(_TOTAL) is None:  # a feed ordered otherwise
+        root = _tree(content)
+    if root is None or root.tag != f"{_ATOM}feed":
+        raise RequestFailedError("not an Atom feed", "an error page?", answered=True)
+    total_text = root.findtext(_TOTAL)
+    if total_text is None or not total_text.strip().isdigit():
+        raise RequestFailedError("no opensearch:totalResults in the feed", answered=True)
+    return Page(entries=entries, total=int(total_text))
+
+
+def _tree(content: bytes, *, recover: bool = False) -> Any:
+    return etree.fromstring(
+        content, parser=etree.XMLParser(resolve_entities=False, recover=recover)
+    )
+
+
+def _error_message(content: bytes) -> str:
+    """arXiv explains a bad query in the summary of a single entry titled 'Error'."""
+    try:
+        root = _tree(content)
+    except etree.XMLSyntaxError:
+        return "HTTP 400 (no explanation given); check the 'query' setting in config.yml"
+    summary = root.findtext(f"{_ATOM}entry/{_ATOM}summary") or "HTTP 400"
+    return f"{' '.join(summary.split())}; check the 'query' setting in config.yml"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
