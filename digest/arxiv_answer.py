@@ -113,18 +113,27 @@ def _page(content: bytes) -> Page:
         raise RequestFailedError(
             "invalid XML", "truncated or an error page", answered=True
         ) from None
-    entries = len(_ENTRY_START.findall(content))
-    first_entry = _ENTRY_START.search(content)
-    header = content if first_entry is None else content[: first_entry.start()]
-    root = _tree(header, recover=True)  # the header alone leaves the feed's tags open
-    if root is not None and root.find(_TOTAL) is None:  # a feed ordered otherwise
+    root = _header(content)
+    if root is None or root.find(_TOTAL) is None:  # no entries, or not in arXiv's order
         root = _tree(content)
-    if root is None or root.tag != f"{_ATOM}feed":
+    if root.tag != f"{_ATOM}feed":
         raise RequestFailedError("not an Atom feed", "an error page?", answered=True)
     total_text = root.findtext(_TOTAL)
     if total_text is None or not total_text.strip().isdigit():
         raise RequestFailedError("no opensearch:totalResults in the feed", answered=True)
-    return Page(entries=entries, total=int(total_text))
+    return Page(entries=len(_ENTRY_START.findall(content)), total=int(total_text))
+
+
+def _header(content: bytes) -> Any:
+    """The part before the first entry as a tree (the feed's tags left open are closed), or
+    None when no entry starts the rest or nothing comes before one."""
+    first_entry = _ENTRY_START.search(content)
+    if first_entry is None:
+        return None
+    try:
+        return _tree(content[: first_entry.start()], recover=True)
+    except etree.XMLSyntaxError:
+        return None
 
 
 def _tree(content: bytes, *, recover: bool = False) -> Any:

@@ -40,6 +40,7 @@ answered normally::
     Fault.http(status, retry_after)  that status, short text body, optional Retry-After header
     Fault.bad_query(message)         HTTP 400 with arXiv's error feed (one entry titled "Error")
     Fault.html_page()                HTTP 200 with an HTML error page instead of Atom
+    Fault.lone_entry()               HTTP 200 with a single Atom <entry> as the whole document
     Fault.truncated(fraction)        HTTP 200, the real page cut to `fraction` of its bytes
                                      (Content-Length matches the cut body: invalid XML)
     Fault.cut_connection(fraction)   HTTP 200 promising the whole page, sending `fraction` of it,
@@ -105,6 +106,10 @@ _ILLEGAL_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 _DATE_CLAUSE_RE = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 _SORT_BY = ("relevance", "submittedDate", "lastUpdatedDate")
 _SORT_ORDER = ("descending", "ascending")
+_LONE_ENTRY = (
+    f'<entry xmlns="{_NS_ATOM}"><id>http://arxiv.org/abs/2601.00001v1</id>'
+    "<title>Not a feed</title></entry>\n"
+).encode()
 _HTML_ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>\n"
     b"<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>\n"
@@ -179,6 +184,7 @@ FaultKind = Literal[
     "http",
     "error_feed",
     "html",
+    "lone_entry",
     "truncated",
     "cut_connection",
     "empty_page",
@@ -236,6 +242,11 @@ class Fault:
     def html_page(cls) -> Fault:
         """HTTP 200 with an HTML error page, as a proxy or maintenance page would send."""
         return cls("html")
+
+    @classmethod
+    def lone_entry(cls) -> Fault:
+        """HTTP 200 with well-formed Atom that is one entry, not a feed of them."""
+        return cls("lone_entry")
 
     @classmethod
     def truncated(cls, fraction: float = 0.5) -> Fault:
@@ -576,6 +587,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault.kind == "html":
             self._send(200, _HTML_ERROR_PAGE, "text/html; charset=utf-8")
+            return
+        if fault.kind == "lone_entry":
+            self._send(200, _LONE_ENTRY, ATOM_CONTENT_TYPE)
             return
         try:
             query = _parse_query(params)

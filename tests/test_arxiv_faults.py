@@ -56,6 +56,7 @@ TRANSIENT = {
     "dropped connection": Fault.drop(),
     "connection cut mid-body": Fault.cut_connection(0.5),
     "HTML page with status 200": Fault.html_page(),
+    "an Atom entry instead of a feed": Fault.lone_entry(),
     "truncated XML": Fault.truncated(0.6),
     "empty page mid-paging": Fault.empty_page(),
 }
