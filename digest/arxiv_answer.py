@@ -103,9 +103,9 @@ def _page(content: bytes) -> Page:
     """The answer's entries and totalResults, once it has proved to be one whole Atom feed.
 
     The client parses leniently (lxml's recover mode reads a truncated feed as fewer entries
-    without a word), so the whole answer is checked strictly first; without building a tree
-    that costs a third of a full parse, 12 ms less on a page of 1,000 entries. arXiv writes
-    totalResults in the header, before the first entry: only the header is built as a tree.
+    without a word), so the whole answer is checked strictly first, without building a tree:
+    a third of a full parse's time (9 ms against 28 ms for a page of 1,000 entries here).
+    arXiv writes totalResults in the header, before the first entry: only that is a tree.
     """
     try:
         etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, target=_Nothing()))
