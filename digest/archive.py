@@ -8,48 +8,33 @@ Pages are only ever added to, so the history stays as it was written.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
 
 import msgspec
-import yaml
 
-from digest.archive_page import render_parts
-from digest.errors import DigestError
-from digest.front_matter import FlowYamlHandler
+from digest.archive_page import (
+    DayPage,
+    checked,
+    read_front_matter,
+    read_page,
+    render_parts,
+)
 from digest.paths import Layout
-from digest.records import Entry, Known, RecordError, timestamp
+from digest.records import Known, timestamp
 
 _PAGE_NAME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?:-(?P<part>[1-9]\d*))?\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
 # How many of the newest pages a run reads back to find its own digest's last one.
 _HISTORY_PAGES = 60
 
-_T = TypeVar("_T")
-
 log = logging.getLogger(__name__)
-
-
-class ArchiveError(DigestError):
-    """An archive page cannot be read; the run stops rather than forget or rewrite history."""
-
-
-class DayPage(msgspec.Struct, frozen=True):
-    """One day's page (all its parts): the runs of that day and the papers they brought."""
-
-    day: date
-    last_run: datetime
-    new: tuple[Entry, ...]
-    updated: tuple[Entry, ...]
-    query: str = ""
-    rules: str = ""
-    started: date | None = None
 
 
 class History(msgspec.Struct, frozen=True):
@@ -86,21 +71,21 @@ def read_history(layout: Layout, today: date, query: str = "") -> History:
     """The last run and the digest's first day, from the newest page this digest (`query`)
     wrote; pages dated after `today` are ignored and named. When the query changed (a fork
     following another field), the old query's pages are history, not this digest's memory:
-    with none of the current query among the newest pages, this is a first run."""
-    pages = list(_page_files(layout.disk_path(layout.archive), date.min))
-    ignored = tuple(str(path) for day, _, path in pages if day > today)
+    with none of the current query among the newest pages, this is a first run. Only the
+    folders of the years it reads are listed, so a run does not grow with the archive's age."""
+    root = layout.disk_path(layout.archive)
+    ignored = tuple(str(path) for _, _, path in _page_files(root, today + timedelta(days=1)))
     for name in ignored:
         log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
-    firsts = [path for day, _, path in reversed(pages) if day <= today]
     read: dict[Path, DayPage] = {}
-    for path in firsts[:_HISTORY_PAGES]:
+    for path in itertools.islice(_newest_first(root, today), _HISTORY_PAGES):
         page = read[path] = read_page(path)
         if not _same_digest(page.query, query):
             continue
         # Pages record the digest's first day; older pages did not: the first page stands in.
-        started = page.started or _first_day(pages)
+        started = page.started or _first_day(root)
         return History(page.last_run, started, ignored, query, MappingProxyType(read))
-    if firsts:
+    if read:
         log.info(
             "no recent archive page was written for this query: this run starts a new digest "
             "for it; the other pages stay as they are"
@@ -114,12 +99,9 @@ def _same_digest(page_query: object, query: str) -> bool:
     return not query or not page_query or page_query == query
 
 
-def _first_day(pages: Sequence[tuple[date, int, Path]]) -> date:
-    return pages[0][0]
-
-
-def _day_or_none(value: object) -> date | None:
-    return None if value in (None, "") else date.fromisoformat(str(value))
+def _first_day(root: Path) -> date:
+    """The oldest page's day (the archive holds at least one page)."""
+    return next(_page_files(root, date.min))[0]
 
 
 def load_archive(
@@ -181,11 +163,11 @@ def last_news_day(
     pages = _page_files(layout.disk_path(layout.archive), started)
     older = [path for day, _, path in pages if day < state.since]  # the rest were loaded
     for path in reversed(older):
-        meta = _front_matter(path)
+        meta = read_front_matter(path)
         if not _same_digest(meta.get("query"), query):
             continue
         if meta.get("new"):
-            return _checked(path, partial(timestamp, meta.get("last_run"), "last_run")).date()
+            return checked(path, partial(timestamp, meta.get("last_run"), "last_run")).date()
     return None
 
 
@@ -203,85 +185,35 @@ def _joined(parts: Sequence[DayPage]) -> DayPage:
 
 
 def _page_files(root: Path, since: date) -> Iterator[tuple[date, int, Path]]:
-    """(day, part, path) of every page in date order, skipping whole years before `since`."""
+    """(day, part, path) of every page from `since` on, in date order, a year folder at a time."""
+    for year_dir in _year_folders(root):
+        if int(year_dir.name) >= since.year:
+            yield from _pages_in(year_dir, since)
+
+
+def _newest_first(root: Path, until: date) -> Iterator[Path]:
+    """Every page dated up to `until`, newest first (a day's last part first)."""
+    for year_dir in reversed(_year_folders(root)):
+        if int(year_dir.name) <= until.year:
+            yield from (path for day, _, path in reversed(_pages_in(year_dir)) if day <= until)
+
+
+def _year_folders(root: Path) -> list[Path]:
     if not root.is_dir():
-        return
-    for year_dir in sorted(root.iterdir()):
-        if not (year_dir.is_dir() and _YEAR_NAME.match(year_dir.name)):
+        return []
+    return sorted(d for d in root.iterdir() if d.is_dir() and _YEAR_NAME.match(d.name))
+
+
+def _pages_in(year_dir: Path, since: date = date.min) -> list[tuple[date, int, Path]]:
+    found = []
+    for path in year_dir.iterdir():
+        match = _PAGE_NAME.match(path.name)
+        if match is None:
             continue
-        if int(year_dir.name) < since.year:
-            continue
-        found = []
-        for path in year_dir.iterdir():
-            match = _PAGE_NAME.match(path.name)
-            if match is None:
-                continue
-            day = _checked(path, partial(date.fromisoformat, match["day"]))
-            if day >= since:
-                found.append((day, int(match["part"] or 1), path))
-        yield from sorted(found)
-
-
-def read_page(path: Path) -> DayPage:
-    """Parse one page (or part), or raise ArchiveError naming the file and what is wrong."""
-    meta = _front_matter(path)
-
-    def parse() -> DayPage:
-        day = date.fromisoformat(str(meta["date"]))
-        return DayPage(
-            day=day,
-            last_run=timestamp(meta["last_run"], "last_run"),
-            new=tuple(Entry.from_record(record, day) for record in _records(meta, "new")),
-            updated=tuple(Entry.from_record(record, day) for record in _records(meta, "updated")),
-            query=str(meta.get("query") or ""),
-            rules=str(meta.get("rules") or ""),
-            started=_day_or_none(meta.get("started")),
-        )
-
-    return _checked(path, parse)
-
-
-def _front_matter(path: Path) -> Mapping[str, Any]:
-    """The page's metadata through python-frontmatter's handler (split, then load), as
-    frontmatter.loads reads it, without the copies of the whole page it makes to return the
-    body too: reading a busy window's 20 pages took 15 ms more that way."""
-    handler = FlowYamlHandler()
-    try:
-        # Bytes decoded, not read_text: its newline translation took most of a busy page's read.
-        text = path.read_bytes().decode("utf-8").lstrip()
-        try:
-            front, _ = handler.split(text.replace("\r\n", "\n") if "\r" in text else text)
-        except ValueError:
-            return {}  # no front matter, as python-frontmatter reads it; the page check names it
-        meta = handler.load(front)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
-        raise ArchiveError(
-            f"{path}: cannot be read ({_first_line(error)}); restore it from git history"
-        ) from None
-    return meta if isinstance(meta, dict) else {}
-
-
-def _checked(path: Path, parse: Callable[[], _T]) -> _T:
-    """Run `parse`, turning any malformed value into an ArchiveError naming the file."""
-    try:
-        result = parse()
-    except (KeyError, TypeError, ValueError, AttributeError, RecordError) as error:
-        raise ArchiveError(
-            f"{path}: damaged page ({_first_line(error)}); restore it from git history"
-        ) from None
-    return result
-
-
-def _records(meta: Mapping[str, object], key: str) -> list[Mapping[str, Any]]:
-    records = meta.get(key) or []
-    if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
-        raise TypeError(f"'{key}' must be a list of paper records")
-    return records
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+        day = checked(path, partial(date.fromisoformat, match["day"]))
+        if day >= since:
+            found.append((day, int(match["part"] or 1), path))
+    return sorted(found)
 
 
 def add_to_page(previous: DayPage | None, page: DayPage) -> DayPage:

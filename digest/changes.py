@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import msgspec
 
-from digest.archive import DayPage, add_to_page, page_files
+from digest.archive import add_to_page, page_files
+from digest.archive_page import DayPage
 from digest.config import Config
 from digest.feed import FeedSpec, render_feed
 from digest.paths import Layout

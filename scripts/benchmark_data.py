@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from digest.archive import DayPage, page_files
+from digest.archive import page_files
+from digest.archive_page import DayPage
 from digest.categorize import build_rules, categorize
 from digest.config import Config
 from digest.paths import Layout

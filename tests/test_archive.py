@@ -11,15 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.archive import (
-    ArchiveError,
-    DayPage,
-    add_to_page,
-    load_archive,
-    page_files,
-    read_history,
-    read_page,
-)
+from digest.archive import add_to_page, load_archive, page_files, read_history
+from digest.archive_page import ArchiveError, DayPage, read_page
 from digest.paths import Layout
 from digest.publish_local import write_files
 from digest.records import Paper
@@ -114,6 +107,19 @@ def test_old_damaged_pages_are_not_even_read(tmp_path: Path) -> None:
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
     state = load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
     assert set(state.papers) == {"2602.00001"}
+
+
+def test_history_lists_only_the_years_it_reads(tmp_path: Path) -> None:
+    """A year in between, even one holding a page no run could read, is not even listed:
+    finding the last run costs the same after ten years as after one."""
+    _save(tmp_path, _page("2024-03-04", "2024-03-04T05:00:00+00:00", ["2403.00001"]))
+    (tmp_path / "archive/2025").mkdir(parents=True)
+    (tmp_path / "archive/2025/2025-02-30.md").write_text("---\n: broken\n", encoding="utf-8")
+    _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
+    history = read_history(_layout(tmp_path), date(2026, 2, 14))
+    assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert history.started == date(2024, 3, 4), "pages without `started`: the oldest page's day"
+    assert list(history.read) == [tmp_path / "archive/2026/2026-02-05.md"]
 
 
 def test_empty_archive(tmp_path: Path) -> None:
