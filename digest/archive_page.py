@@ -184,12 +184,13 @@ def read_page(path: Path) -> DayPage:
     meta = read_front_matter(path)
 
     def parse() -> DayPage:
-        day = date.fromisoformat(str(meta["date"]))
+        filed_on = date.fromisoformat(str(meta["date"]))
+        new, updated = _records(meta, "new"), _records(meta, "updated")
         return DayPage(
-            day=day,
+            day=filed_on,
             last_run=timestamp(meta["last_run"], "last_run"),
-            new=tuple(Entry.from_record(record, day) for record in _records(meta, "new")),
-            updated=tuple(Entry.from_record(record, day) for record in _records(meta, "updated")),
+            new=tuple(Entry.from_record(record, filed_on) for record in new),
+            updated=tuple(Entry.from_record(record, filed_on) for record in updated),
             query=str(meta.get("query") or ""),
             rules=str(meta.get("rules") or ""),
             started=_day_or_none(meta.get("started")),
