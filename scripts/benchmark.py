@@ -18,8 +18,8 @@ quiet machine and minutes.
 
 The three timed runs take turns, 15 rounds of one each, and each is reported as its median: a slow
 spell of a shared machine then weighs on both sides of every ratio. Single runs here swing by a
-third (page cache evictions, a neighbour's load); with 7 rounds the small-field ratio of one
-unchanged build read anywhere from 1.24 to 1.68, so the median takes 15.
+third; with 7 rounds the small-field ratio of one unchanged build read anywhere from 1.24 to
+1.68, so the median takes 15.
 """
 
 from __future__ import annotations
