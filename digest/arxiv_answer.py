@@ -113,7 +113,8 @@ def _page(content: bytes) -> Page:
         raise RequestFailedError(
             "invalid XML", "truncated or an error page", answered=True
         ) from None
-    root = _header(content)
+    entries = [match.start() for match in _ENTRY_START.finditer(content)]
+    root = _header(content[: entries[0]]) if entries else None
     if root is None or root.find(_TOTAL) is None:  # no entries, or not in arXiv's order
         root = _tree(content)
     if root.tag != f"{_ATOM}feed":
@@ -121,17 +122,14 @@ def _page(content: bytes) -> Page:
     total_text = root.findtext(_TOTAL)
     if total_text is None or not total_text.strip().isdigit():
         raise RequestFailedError("no opensearch:totalResults in the feed", answered=True)
-    return Page(entries=len(_ENTRY_START.findall(content)), total=int(total_text))
+    return Page(entries=len(entries), total=int(total_text))
 
 
-def _header(content: bytes) -> Any:
+def _header(head: bytes) -> Any:
     """The part before the first entry as a tree (the feed's tags left open are closed), or
-    None when no entry starts the rest or nothing comes before one."""
-    first_entry = _ENTRY_START.search(content)
-    if first_entry is None:
-        return None
+    None when nothing comes before it."""
     try:
-        return _tree(content[: first_entry.start()], recover=True)
+        return _tree(head, recover=True)
     except etree.XMLSyntaxError:
         return None
 

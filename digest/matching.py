@@ -56,7 +56,7 @@ class CompiledTerm(msgspec.Struct, frozen=True):
     @property
     def pattern(self) -> re.Pattern[str]:
         """Built and compiled on first use: a day's few papers need a few of the ~500 terms, and
-        building them all cost a small field's run a tenth of a second."""
+        compiling them all cost a small field's run a tenth of a second."""
         return _compiled(self.text)
 
     @property
