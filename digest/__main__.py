@@ -2,6 +2,6 @@
 
 import sys
 
-from digest.cli import process_main
+from digest.cli import main
 
-sys.exit(process_main())
+sys.exit(main())

@@ -9,7 +9,6 @@ config.yml, the environment or the command line. `--check` only validates the co
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import time
@@ -101,14 +100,7 @@ def _day(text: str) -> date:
     return day
 
 
-# A run is a short batch job whose objects live until it exits, and it makes few cycles. CPython's
-# default, a collection every 700 new objects, spent 7% of a busy field's run walking them; with
-# these, under 1 ms, and the same peak memory (82 MiB).
-GC_THRESHOLDS = (100_000, 50, 100)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    gc.set_threshold(*GC_THRESHOLDS)
     env = dict(os.environ)
     output = setup_output(env)
     args = parse_args(argv, output)
@@ -117,21 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(args, env, output)
 
 
-def process_main() -> int:
-    """main() for a process that ends with it: `python -m digest`, the console script and
-    scripts/update_digest.py (tests call main(), in their own long-lived process)."""
-    code = main()
-    # Interpreter shutdown runs full garbage collections, each walking every object still alive
-    # (~50,000 after a run, 10-15 ms a pass here): together a sixth of a small field's run.
-    # Frozen objects are skipped by every later collection (see gc.freeze); atexit handlers,
-    # module teardown and stream flushes still run, and the exiting process frees the memory.
-    gc.freeze()
-    return code
-
-
 def _check(config: Path, env: dict[str, str], output: Output) -> int:
     """--check: the config's verdict in one line; the pipeline is not even imported."""
-    from digest.check import check_config
+    from digest.config.check import check_config
 
     try:
         confirmation = check_config(config, env)
@@ -176,4 +156,4 @@ def _failed(output: Output, message: str, code: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(process_main())
+    sys.exit(main())

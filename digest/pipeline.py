@@ -11,20 +11,20 @@ from pathlib import Path
 
 import msgspec
 
-from digest.alerts import watch_freshness
-from digest.archive import load_archive, read_history
-from digest.categorize import build_rules, categorize
-from digest.changes import Changes, plan_changes
-from digest.config import Config, ConfigError, load_config
-from digest.fetch import endpoint_from_env, fetch_papers
-from digest.github_target import target_from_env
-from digest.message import News, commit_message
-from digest.paths import Layout
-from digest.plan import FetchPlan, loaded_since, plan_fetch
-from digest.publish import Published, publish
-from digest.readme import read_readme
+from digest.alerts.watch import watch_freshness
+from digest.archive.store import load_archive, read_history
+from digest.categorize.rules import build_rules, categorize
+from digest.config.settings import Config, ConfigError, load_config
+from digest.fetch.pages import endpoint_from_env, fetch_papers
+from digest.layout import Layout
+from digest.plan.fetch_plan import FetchPlan, loaded_since, plan_fetch
+from digest.publish.github.target import target_from_env
+from digest.publish.publisher import Published, publish
 from digest.records import Entry, Known
-from digest.window import Horizon, in_window, merge
+from digest.render.changes import Changes, plan_changes
+from digest.render.message import News, commit_message
+from digest.render.readme import read_readme
+from digest.window.merge import Horizon, in_window, merge
 
 
 class RunOptions(msgspec.Struct, frozen=True):

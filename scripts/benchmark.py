@@ -48,11 +48,11 @@ if __name__ == "__main__" and not __package__:
 
 import yaml
 
-from digest.categorize import build_rules, categorize
-from digest.config import Config, load_config
-from digest.paths import Layout
+from digest.categorize.rules import build_rules, categorize
+from digest.config.settings import Config, load_config
+from digest.layout import Layout
 from digest.records import Entry
-from digest.render import BlockSpec, render_block
+from digest.render.block import BlockSpec, render_block
 from scripts.benchmark_data import (
     ROOT,
     RUN_AT,

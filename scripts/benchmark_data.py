@@ -3,7 +3,7 @@
 Papers get real titles, authors and abstracts (~1,300 characters): 1,826 cs.AI papers from
 ../shared/fixtures beside the checkout, or the 81 seed papers of tests/fixtures when absent.
 
-The busy field's archive: one weekday's page is rendered by digest.archive.page_files from 300
+The busy field's archive: one weekday's page is rendered by digest.archive.store.page_files from 300
 papers; every other weekday of the two years is a copy with its date and id prefix replaced
 (same lengths, so sizes and YAML wrapping stay real). A run reads only the last ~40 days of
 pages, and those match what the local arXiv serves (`busy_day`).
@@ -20,11 +20,11 @@ from typing import Any
 
 import yaml
 
-from digest.archive import page_files
-from digest.archive_page import DayPage
-from digest.categorize import build_rules, categorize
-from digest.config import Config
-from digest.paths import Layout
+from digest.archive.page import DayPage
+from digest.archive.store import page_files
+from digest.categorize.rules import build_rules, categorize
+from digest.config.settings import Config
+from digest.layout import Layout
 from digest.records import Entry, Paper
 from tests.fake_arxiv import FakePaper
 

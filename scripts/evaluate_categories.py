@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from digest.categorize import build_rules, categorize
-from digest.config import Config, ConfigError, load_config
+from digest.categorize.rules import build_rules, categorize
+from digest.config.settings import Config, ConfigError, load_config
 from digest.records import Paper
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 import sys
 
-from digest.cli import process_main
+from digest.cli import main
 
 if __name__ == "__main__":
-    sys.exit(process_main())
+    sys.exit(main())

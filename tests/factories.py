@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from digest.config import Config, parse
+from digest.config.settings import Config, parse
 from digest.records import Decision, Entry, Paper
 
 

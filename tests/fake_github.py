@@ -1,4 +1,4 @@
-"""A local stand-in for the GitHub REST endpoints digest.publish_github uses.
+"""A local stand-in for the GitHub REST endpoints digest.publish.github.commit uses.
 
 It serves the Git Data API from a real bare git repository driven with the git CLI, so tests can
 assert on real commits, and it can inject faults (any status/body/headers, a late answer, a hook

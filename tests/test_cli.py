@@ -264,7 +264,7 @@ def test_check_loads_neither_the_pipeline_nor_pygithub(site: Site) -> None:
         "import sys\n"
         "from digest.cli import main\n"
         f"code = main(['--check', '--config', {str(site.root / 'config.yml')!r}])\n"
-        "loaded = sorted(m for m in ('digest.pipeline', 'digest.fetch', 'github', 'arxiv')"
+        "loaded = sorted(m for m in ('digest.pipeline', 'digest.fetch.pages', 'github', 'arxiv')"
         " if m in sys.modules)\n"
         "print(code, loaded)\n"
     )

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.github_client import redacted_logs
-from digest.github_errors import REDACTED
 from digest.output import Output, setup_output
+from digest.publish.github.client import redacted_logs
+from digest.publish.github.errors import REDACTED
 from tests.markdown_html import Node, rendered_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,8 +51,8 @@ def own_text(item: Node) -> str:
 @pytest.mark.parametrize(
     "logger",
     [
-        "digest.fetch",
-        "digest.publish_github",
+        "digest.fetch.pages",
+        "digest.publish.github.commit",
         "github.GithubRetry",
         "urllib3.connectionpool",
         "arxiv",
@@ -108,7 +108,7 @@ def test_info_from_the_bot_reaches_stderr_only(
     summary: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = actions(summary)
-    logging.getLogger("digest.publish_github").info("published %d file(s)", 2)
+    logging.getLogger("digest.publish.github.commit").info("published %d file(s)", 2)
     logging.getLogger("github.GithubRetry").info("Setting next backoff to 60s")
     logging.getLogger("arxiv").info("Requesting page (first: True, try: 0)")
     output.finish(["committed abc to o/r"])

@@ -1,0 +1,100 @@
+"""Tell the owner when the digest is stuck, and when it recovers.
+
+Every stale run warns in one line (stderr, an Actions annotation and the job summary, through
+logging). Opt-ins go further: one GitHub issue, opened while stuck and closed with a comment
+when papers arrive again, and a failing run. PyGithub is imported only for the issue.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
+
+from digest.alerts.calendar import Stale, staleness
+from digest.archive.store import ArchiveState, History, last_news_day
+from digest.config.settings import AlertSettings, Config
+from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.layout import Layout
+    from digest.publish.github.target import GithubTarget
+
+log = logging.getLogger(__name__)
+
+
+class StaleDigestError(DigestError):
+    """The digest is stuck and `alerts.fail_run` asks for a failing run (exit code 1)."""
+
+
+def watch_freshness(
+    layout: Layout,
+    archive: ArchiveState,
+    history: History,
+    config: Config,
+    target: GithubTarget | None,
+    *,
+    today: date,
+    news: bool,
+    dry_run: bool,
+) -> None:
+    """The alarm stage: find the last day news arrived, and report while the digest is stuck."""
+    news_today = today if news else None
+    last_news = last_news_day(layout, archive, history.started, config.query, news_today)
+    stale = staleness(last_news, today, config.alerts)
+    report_staleness(stale, config.alerts, target, today=today, news_today=news, dry_run=dry_run)
+
+
+def report_staleness(
+    stale: Stale | None,
+    settings: AlertSettings,
+    target: GithubTarget | None,
+    *,
+    today: date,
+    news_today: bool,
+    dry_run: bool,
+) -> None:
+    """Warn (or fail) while stale; open the issue when asked to (GitHub mode only), and close
+    it on the next run that brings papers."""
+    github = target if settings.open_issue and not dry_run else None
+    if stale is None:
+        if github is not None and news_today:
+            _close_issue(github, today)
+        return
+    if github is not None:
+        _open_issue(github, stale)
+    if settings.fail_run:
+        raise StaleDigestError(f"{stale.message()} (alerts.fail_run is on)")
+    log.warning("%s", stale.message())
+
+
+def _open_issue(target: GithubTarget, stale: Stale) -> None:
+    from digest.alerts.stale_issue import open_stale_issue
+    from digest.publish.github.errors import PublishError
+
+    body = (
+        f"The digest has found no new paper on {stale.quiet_days} arXiv announcement days in a "
+        f"row; news last arrived on {stale.last_news}. Check the query in config.yml and arXiv's "
+        "status (https://status.arxiv.org). The bot closes this issue when papers arrive again."
+    )
+    try:
+        number = open_stale_issue(target, body)
+    except PublishError as error:
+        log.warning("could not open the stale-digest issue: %s", error)
+        return
+    if number is not None:
+        log.info("opened issue #%d: the digest is stuck", number)
+
+
+def _close_issue(target: GithubTarget, today: date) -> None:
+    from digest.alerts.stale_issue import close_stale_issue
+    from digest.publish.github.errors import PublishError
+
+    comment = f"New papers arrived on {today}: the digest is moving again."
+    try:
+        number = close_stale_issue(target, comment)
+    except PublishError as error:
+        log.warning("could not close the stale-digest issue: %s", error)
+        return
+    if number is not None:
+        log.info("closed issue #%d: papers arrive again", number)

@@ -1,0 +1,236 @@
+"""Load and validate config.yml, the one file a forker edits.
+
+Every optional setting's default is written once, in digest/defaults.yml, which this module
+reads; the records below add only types and bounds. Bounds keep date arithmetic far from the
+calendar's edges, so no setting can make a run overflow. Validation is msgspec's: it checks
+types, bounds and unknown keys at C speed, so a daily run does not pay a tenth of a second
+building validators before it starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+import yaml
+
+from digest.errors import SettingsError
+from digest.layout import check_relative_path
+
+DEFAULTS: dict[str, Any] = yaml.load(
+    Path(__file__).with_name("defaults.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+)
+
+_T = TypeVar("_T")
+_WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class ConfigError(SettingsError):
+    """config.yml (or a setting from the environment) is invalid; the message names the fix."""
+
+
+class AbstractDisplay(StrEnum):
+    FULL = "full"
+    FOLDED = "folded"
+    NONE = "none"
+
+
+def _default(*keys: str) -> Any:
+    value: Any = DEFAULTS
+    for key in keys:
+        value = value[key]
+    return value
+
+
+def _between(low: float, high: float) -> msgspec.Meta:
+    return msgspec.Meta(ge=low, le=high)
+
+
+class DisplaySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    abstracts: AbstractDisplay = AbstractDisplay(_default("display", "abstracts"))
+    full_days: Annotated[int, _between(0, 365)] = _default("display", "full_days")
+    max_page_bytes: Annotated[int, _between(10_000, 500_000)] = _default(
+        "display", "max_page_bytes"
+    )
+
+
+class FeedSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    path: Text = _default("feed", "path")
+    max_entries: Annotated[int, _between(1, 10_000)] = _default("feed", "max_entries")
+
+    def __post_init__(self) -> None:
+        problem = check_relative_path(self.path)
+        if problem:
+            raise ValueError(
+                f"path: must be a path inside the repository like 'feed.xml': {problem}"
+            )
+
+
+class ArxivSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    page_size: Annotated[int, _between(1, 2000)] = _default("arxiv", "page_size")
+    delay_seconds: Annotated[float, _between(0, 60)] = _default("arxiv", "delay_seconds")
+    timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=600)] = _default(
+        "arxiv", "timeout_seconds"
+    )
+    retry_budget_seconds: Annotated[float, _between(0, 3600)] = _default(
+        "arxiv", "retry_budget_seconds"
+    )
+    backoff_seconds: Annotated[float, _between(0, 300)] = _default("arxiv", "backoff_seconds")
+    empty_result_retries: Annotated[int, _between(0, 10)] = _default(
+        "arxiv", "empty_result_retries"
+    )
+
+
+class CategorySpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    name: Text
+    keywords: tuple[Text, ...] = ()
+    exclude: tuple[Text, ...] = ()
+    arxiv_categories: tuple[Text, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_blank("name", self.name)
+        for key, terms in (("keywords", self.keywords), ("exclude", self.exclude)):
+            for index, term in enumerate(terms):
+                _check_term(f"{key}.{index}", term)
+        if not self.keywords and not self.arxiv_categories:
+            raise ValueError("needs at least one entry in 'keywords' or 'arxiv_categories'")
+
+
+class RelevanceSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    exclude_terms: tuple[Text, ...] = tuple(_default("relevance", "exclude_terms"))
+    min_score: Annotated[float, msgspec.Meta(ge=0)] = _default("relevance", "min_score")
+    drop_irrelevant: bool = _default("relevance", "drop_irrelevant")
+
+    def __post_init__(self) -> None:
+        for index, term in enumerate(self.exclude_terms):
+            _check_term(f"exclude_terms.{index}", term)
+
+
+class AlertSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    stale_after: Annotated[int, _between(1, 60)] = _default("alerts", "stale_after")
+    holidays: tuple[date, ...] = tuple(_default("alerts", "holidays"))
+    open_issue: bool = _default("alerts", "open_issue")
+    fail_run: bool = _default("alerts", "fail_run")
+
+
+class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    title: Text
+    description: str = _default("description")
+    query: Text
+    window_days: Annotated[int, _between(1, 365)] = _default("window_days")
+    lookback_days: Annotated[int, _between(1, 365)] = _default("lookback_days")
+    max_catchup_days: Annotated[int, _between(1, 365)] = _default("max_catchup_days")
+    late_sweep_days: Annotated[int, _between(0, 365)] = _default("late_sweep_days")
+    readme_path: Text = _default("readme_path")
+    archive_dir: Text = _default("archive_dir")
+    feed: FeedSettings = FeedSettings()
+    display: DisplaySettings = DisplaySettings()
+    arxiv: ArxivSettings = ArxivSettings()
+    categories: Annotated[tuple[CategorySpec, ...], msgspec.Meta(min_length=1)]
+    fallback_category: Text = _default("fallback_category")
+    relevance: RelevanceSettings = RelevanceSettings()
+    alerts: AlertSettings = AlertSettings()
+
+    def __post_init__(self) -> None:
+        _check_blank("title", self.title)
+        _check_blank("query", self.query)
+        for key in ("readme_path", "archive_dir"):
+            problem = check_relative_path(getattr(self, key))
+            if problem:
+                raise ValueError(
+                    f"{key}: must be a path inside the repository like 'docs/README.md': {problem}"
+                )
+        _check_consistent(self)
+
+    @property
+    def category_order(self) -> tuple[str, ...]:
+        """Every category a paper can get, in display order, the fallback last."""
+        return (*(category.name for category in self.categories), self.fallback_category)
+
+    @property
+    def rules_key(self) -> str:
+        """A fingerprint of the settings that decide a paper's category: archived decisions
+        made under the same fingerprint are reused instead of recomputed."""
+        deciding = [self.categories, self.fallback_category, self.relevance]
+        text = json.dumps(msgspec.to_builtins(deciding), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
+def _check_blank(key: str, value: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{key}: must not be blank")
+
+
+def _check_term(key: str, term: str) -> None:
+    """A term the categorizer can match: words with a letter or digit, `*` only ending one."""
+    for word in _WORD_SEPARATORS.split(term):
+        if word and (not re.search(r"\w", word) or "*" in word.rstrip("*")):
+            raise ValueError(
+                f"{key}: term {term!r} needs a letter or digit in each word, and * only at a "
+                "word's end"
+            )
+
+
+def _check_consistent(config: Config) -> None:
+    names = [category.name for category in config.categories]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"categories: the name {name!r} is used twice; names must differ")
+    if config.fallback_category in names:
+        raise ValueError("fallback_category: must differ from every name in 'categories'")
+    if config.lookback_days > config.max_catchup_days:
+        raise ValueError("lookback_days: must not exceed max_catchup_days")
+    archive = config.archive_dir
+    for key, path in (("readme_path", config.readme_path), ("feed.path", config.feed.path)):
+        if path == archive or path.startswith(archive + "/"):
+            raise ValueError(f"{key}: must lie outside archive_dir")
+    if config.feed.path == config.readme_path:
+        raise ValueError("feed.path: must differ from readme_path")
+
+
+def parse(raw: object, kind: type[_T]) -> _T:
+    """Validate plain data (a YAML mapping) as `kind`, or raise ConfigError naming the key."""
+    try:
+        return msgspec.convert(raw, kind)
+    except msgspec.ValidationError as error:
+        # Imported on failure only: wording a mistake needs difflib, a valid config nothing.
+        from digest.config.wording import first_problem
+
+        raise ConfigError(first_problem(str(error), kind)) from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate `path`, or raise ConfigError with a one-line explanation."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found; pass --config PATH or create it") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({error})") from None
+    try:
+        raw = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+    except ValueError as error:  # PyYAML 6 raises it for a date-shaped value like 2026-13-01
+        raise ConfigError(f"{path}: invalid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: must be a mapping of settings (key: value), not {_kind(raw)}")
+    try:
+        return parse(raw, Config)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _kind(value: object) -> str:
+    return "an empty file" if value is None else f"a {type(value).__name__}"

@@ -1,0 +1,246 @@
+"""The README's generated block: every paper of the window, on a page GitHub renders.
+
+GitHub renders a README only up to 512 KB, so the block is laid out under a byte budget: the
+newest arrivals in full, older ones in one line each, and when even that does not fit, the
+oldest arrivals are left to their arrival day's archive page, linked at the end with counts.
+No paper is left out silently: the block says how many papers are where.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from datetime import date, datetime
+
+import msgspec
+
+from digest.config.settings import DisplaySettings
+from digest.markdown import blocks, escape, github_anchor, heading
+from digest.markdown import link as md_link
+from digest.records import Entry
+from digest.render.items import brief_items, full_item
+from digest.render.readme import BLOCK_END, BLOCK_START
+
+ARXIV_THANKS = "Thank you to arXiv for use of its open access interoperability."
+STAMP_FORMAT = "%Y-%m-%d %H:%M UTC"
+# Stands in for the time of the change, so the block is rendered once and stamped after.
+_STAMP_SLOT = "\x00stamp\x00"
+# Room kept for what the budget does not count item by item: notes, links, headings.
+_RESERVE_BYTES = 6_000
+
+FULL, BRIEF, ELSEWHERE = "full", "brief", "elsewhere"
+
+
+class Block(msgspec.Struct, frozen=True):
+    """The block's text with the time of the change still to fill in, and what went where."""
+
+    template: str
+    levels: Mapping[str, str]
+
+    def stamped(self, moment: datetime) -> str:
+        return self.template.replace(_STAMP_SLOT, f"{moment:{STAMP_FORMAT}}")
+
+
+class BlockSpec(msgspec.Struct, frozen=True):
+    """Everything about the digest that the block shows besides its papers."""
+
+    title: str
+    description: str
+    window_days: int
+    order: Sequence[str]
+    display: DisplaySettings
+    day_links: Mapping[date, str]
+    feed_link: str | None = None
+
+
+def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
+    """The block for `entries` (newest arrival first), fitted under the byte budget.
+
+    New papers are those of the newest arrival day: they stay marked until the next run with
+    news, so a quiet day renders the same block.
+    """
+    budget = spec.display.max_page_bytes - _RESERVE_BYTES
+    newest_days = sorted({e.arrived for e in entries}, reverse=True)
+    new = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
+    by_id = {e.paper.arxiv_id: e for e in entries}
+    shown_days = set(newest_days[: spec.display.full_days])
+    in_full = {key: e for key, e in by_id.items() if e.arrived in shown_days}
+
+    @functools.cache
+    def full_of(key: str) -> str:
+        return full_item(by_id[key], spec.display.abstracts, key in new)
+
+    @functools.cache
+    def both(key: str) -> tuple[str, str]:
+        return brief_items(by_id[key], key in new)
+
+    # Items are built on first use: a busy window's full share holds a few hundred of its
+    # newest papers, and its oldest never reach the README; building every item anyway was
+    # half of a busy day's rendering.
+    full = _OnDemand(in_full, full_of)
+    linked = _OnDemand(by_id, lambda key: both(key)[0])
+    plain = _OnDemand(by_id, lambda key: both(key)[1])
+    while True:
+        levels, brief = _fit(entries, full, (linked, plain), budget)
+        template = _layout(spec, entries, levels, full, brief, new)
+        if len(template.encode("utf-8")) <= spec.display.max_page_bytes or budget <= 0:
+            return Block(template, levels)
+        budget -= max(len(template.encode("utf-8")) - spec.display.max_page_bytes, 1_000)
+
+
+def _fit(
+    entries: Sequence[Entry],
+    full: Mapping[str, str],
+    briefs: tuple[Mapping[str, str], Mapping[str, str]],
+    budget: int,
+) -> tuple[dict[str, str], Mapping[str, str]]:
+    """One-line items carry PDF and code links unless that would leave papers to the archive
+    pages; then every one-line item goes without them."""
+    linked, plain = briefs
+    levels = _levels(entries, full, linked, budget)
+    if ELSEWHERE not in levels.values():
+        return levels, linked
+    return _levels(entries, full, plain, budget), plain
+
+
+def _levels(
+    entries: Sequence[Entry], full: Mapping[str, str], brief: Mapping[str, str], budget: int
+) -> dict[str, str]:
+    """Newest first: full while the full share lasts (`full` holds the papers of the newest
+    arrival days), then one line, then elsewhere."""
+    candidates = [e for e in entries if e.paper.arxiv_id in full]
+    brief_need = 0
+    for entry in entries[len(candidates) :]:
+        brief_need += _size(brief[entry.paper.arxiv_id])
+        if brief_need >= budget // 2:  # the one-line items get half the budget at most
+            break
+    full_room = budget - min(budget // 2, brief_need)
+    levels: dict[str, str] = {}
+    used = 0
+    level = FULL
+    for entry in entries:
+        key = entry.paper.arxiv_id
+        if level == FULL and (key not in full or used + _size(full[key]) > full_room):
+            level = BRIEF
+        if level == BRIEF and used + _size(brief[key]) > budget:
+            level = ELSEWHERE
+        if level == ELSEWHERE:
+            levels.update((e.paper.arxiv_id, ELSEWHERE) for e in entries[len(levels) :])
+            return levels
+        used += _size(full[key]) if level == FULL else _size(brief[key])
+        levels[key] = level
+    return levels
+
+
+class _OnDemand(Mapping[str, str]):
+    """The items of `keys`, each made by `make` when first looked up."""
+
+    def __init__(self, keys: Mapping[str, object], make: Callable[[str], str]) -> None:
+        self._keys = keys
+        self._make = make
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._make(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys  # Mapping's own would build the item to find out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8")) + 2
+
+
+def _layout(
+    spec: BlockSpec,
+    entries: Sequence[Entry],
+    levels: Mapping[str, str],
+    full: Mapping[str, str],
+    brief: Mapping[str, str],
+    new: Set[str],
+) -> str:
+    grouped: dict[str, list[Entry]] = {name: [] for name in spec.order}
+    for entry in entries:
+        grouped.setdefault(entry.decision.category, []).append(entry)
+    sections = [(name, items) for name, items in grouped.items() if items]
+    parts = [heading(1, escape(spec.title)), _freshness(spec, entries), escape(spec.description)]
+    if not entries:
+        parts.append(f"No papers were added in the last {spec.window_days} days.")
+    else:
+        parts += [_contents(sections, new), _where(levels)]
+    for index, (name, items) in enumerate(sections):
+        parts += ["---" if index else "", heading(2, escape(name))]
+        parts += [full[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == FULL]
+        parts.append(
+            "\n".join(brief[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == BRIEF)
+        )
+        parts.append(_elsewhere_note(sum(levels[e.paper.arxiv_id] == ELSEWHERE for e in items)))
+    parts += [_day_links(spec, entries), f"<sub>{ARXIV_THANKS}</sub>"]
+    return f"{BLOCK_START}\n{blocks(*parts)}\n{BLOCK_END}"
+
+
+def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
+    parts = ["**Automated Daily Update**", f"List last changed: {_STAMP_SLOT}"]
+    if entries:
+        parts.append(f"Newest arrival: {max(e.arrived for e in entries):%Y-%m-%d}")
+    count = len(entries)
+    parts.append(
+        f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days"
+    )
+    if spec.feed_link is not None:
+        parts.append(md_link("Atom feed", spec.feed_link))
+    return " | ".join(parts)
+
+
+def _contents(sections: Sequence[tuple[str, Sequence[Entry]]], new: Set[str]) -> str:
+    """Each topic with its count, and how many of them are new."""
+    seen: dict[str, int] = {}
+    links = []
+    for name, items in sections:
+        fresh = sum(1 for e in items if e.paper.arxiv_id in new)
+        count = f"{len(items)}, {fresh} new" if fresh else f"{len(items)}"
+        links.append(md_link(f"{escape(name)} ({count})", f"#{github_anchor(name, seen)}"))
+    return "**Contents:** " + " · ".join(links)
+
+
+def _where(levels: Mapping[str, str]) -> str:
+    """Say how many papers are where, unless every paper is shown in full."""
+    counts = {
+        level: sum(1 for value in levels.values() if value == level)
+        for level in (FULL, BRIEF, ELSEWHERE)
+    }
+    if counts[BRIEF] == 0 and counts[ELSEWHERE] == 0:
+        return ""
+    said = f"Shown here: {counts[FULL]} newest in full, {counts[BRIEF]} older in one line each"
+    if counts[ELSEWHERE]:
+        said += (
+            f"; the {counts[ELSEWHERE]} earliest arrivals are listed on their arrival day's "
+            "archive page (links at the end)"
+        )
+    return f"*{said}.*"
+
+
+def _elsewhere_note(count: int) -> str:
+    if not count:
+        return ""
+    noun = "paper" if count == 1 else "papers"
+    return f"*…and {count} earlier {noun} in this topic, on the archive pages linked at the end.*"
+
+
+def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:
+    counts: dict[date, int] = {}
+    for entry in entries:
+        counts[entry.arrived] = counts.get(entry.arrived, 0) + 1
+    links = [
+        md_link(f"{day:%Y-%m-%d} ({count})", spec.day_links[day])
+        for day, count in sorted(counts.items(), reverse=True)
+        if day in spec.day_links
+    ]
+    return "**Archive by arrival day:** " + " · ".join(links) if links else ""
