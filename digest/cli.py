@@ -63,8 +63,7 @@ def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace
     parser.add_argument(
         "--check",
         action="store_true",
-        help="only validate the config, offline; in GitHub Actions also write the step output "
-        "open_issue=true|false to GITHUB_OUTPUT (the daily workflow's first job)",
+        help="only validate the config, offline",
     )
     args = parser.parse_args(argv)
     if args.check and (args.now or args.since or args.dry_run):
@@ -114,7 +113,7 @@ def _check(config: Path, env: dict[str, str], output: Output) -> int:
     from digest.config.check import check_config
 
     try:
-        confirmation = check_config(config, env)
+        confirmation = check_config(config)
     except DigestError as error:
         return _failed(output, str(error), error.exit_code)
     output.finish([confirmation])

@@ -186,30 +186,18 @@ def test_usage_errors_are_annotations_in_actions(site: Site) -> None:
     assert result.stdout.startswith("::error::argument --now: not an ISO-8601 time")
 
 
-# --- --check: the daily workflow's first job ------------------------------------------------
+# --- --check: the forker's offline config check ----------------------------------------------
 
 
-@pytest.mark.parametrize("open_issue", [False, True])
-def test_check_validates_offline_and_writes_the_step_output(
-    site: Site, arxiv_env: FakeArxiv, tmp_path: Path, open_issue: bool
-) -> None:
+def test_check_validates_offline_in_one_line(site: Site, arxiv_env: FakeArxiv) -> None:
     config = site.root / "config.yml"
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings["alerts"]["open_issue"] = open_issue
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    output = tmp_path / "github_output"
-    output.write_text("earlier=kept\n", encoding="utf-8")
     before = site.files()
-    result = _run(site, "--check", env={"GITHUB_OUTPUT": str(output)})
+    result = _run(site, "--check")
     assert result.returncode == 0, result.stderr
-    flag = "true" if open_issue else "false"
     topics = len(settings["categories"])
-    assert result.stdout == (
-        f"{config} is valid: query {settings['query']!r}, {topics} topics, "
-        f"alerts.open_issue {flag}\n"
-    )
+    assert result.stdout == f"{config} is valid: query {settings['query']!r}, {topics} topics\n"
     assert result.stderr == ""
-    assert output.read_text(encoding="utf-8") == f"earlier=kept\nopen_issue={flag}\n"
     assert site.files() == before
     assert arxiv_env.requests == [], "--check asks arXiv nothing"
 
@@ -222,34 +210,15 @@ def test_check_validates_offline_and_writes_the_step_output(
         ("title: 'unclosed\n", "invalid YAML"),
     ],
 )
-def test_check_of_a_bad_config_exits_2_with_one_line_and_no_step_output(
-    site: Site, tmp_path: Path, config: str, expected: str
+def test_check_of_a_bad_config_exits_2_with_one_line(
+    site: Site, config: str, expected: str
 ) -> None:
     shipped = (site.root / "config.yml").read_text(encoding="utf-8")
     (site.root / "config.yml").write_text(shipped + config, encoding="utf-8")
-    output = tmp_path / "github_output"
-    result = _run(site, "--check", env={"GITHUB_OUTPUT": str(output)})
+    result = _run(site, "--check")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert not output.exists(), "no output: both digest jobs are skipped"
-
-
-def test_check_without_github_output_writes_nothing(site: Site, tmp_path: Path) -> None:
-    before = site.files()
-    result = _run(site, "--check")  # _run passes on no GITHUB_* variable
-    assert result.returncode == 0, result.stderr
-    assert " is valid: " in result.stdout and result.stdout.count("\n") == 1
-    assert site.files() == before
-    assert list(tmp_path.iterdir()) == [site.root]
-
-
-def test_check_with_an_unwritable_github_output_fails_in_one_line(site: Site) -> None:
-    result = _run(site, "--check", env={"GITHUB_OUTPUT": str(site.root / "missing" / "out")})
-    assert result.returncode == 1, "the config is fine: the run failed, it was no mistake in it"
-    assert result.stderr.startswith("error: cannot write the step output open_issue to GITHUB_")
-    assert "No such file or directory" in result.stderr and result.stderr.count("\n") == 1
-    assert "Traceback" not in result.stderr
 
 
 def test_check_takes_no_run_options(site: Site) -> None:

@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GITHUB_DIR = ROOT / ".github"
 WORKFLOWS_DIR = GITHUB_DIR / "workflows"
 DIGEST = WORKFLOWS_DIR / "digest.yml"
-DIGEST_RUN = WORKFLOWS_DIR / "digest-run.yml"
 CI = WORKFLOWS_DIR / "ci.yml"
 DEPENDABOT = GITHUB_DIR / "dependabot.yml"
 WORKFLOW_FILES = sorted([*WORKFLOWS_DIR.glob("*.yml"), *WORKFLOWS_DIR.glob("*.yaml")])
@@ -30,19 +29,6 @@ WORKFLOW_FILES = sorted([*WORKFLOWS_DIR.glob("*.yml"), *WORKFLOWS_DIR.glob("*.ya
 BOT_SCRIPT = "scripts/update_digest.py"
 BOT_COMMAND = f"python {BOT_SCRIPT}"
 CHECK_COMMAND = f"{BOT_COMMAND} --check"
-RUN_WORKFLOW = "./.github/workflows/digest-run.yml"
-# The calling jobs of digest.yml and what each may do: only these write, issues only on opt-in.
-CALLERS = {
-    "digest": {"contents": "write"},
-    "digest-with-issue": {"contents": "write", "issues": "write"},
-}
-OPEN_ISSUE = "needs.settings.outputs.open_issue"
-# GitHub docs, "Reusable workflows reference", "Supported keywords for jobs that call a reusable
-# workflow": no runs-on, timeout-minutes, env or steps.
-CALLER_KEYS = {
-    *("name", "uses", "with", "secrets", "strategy", "needs", "if"),
-    *("concurrency", "permissions"),
-}
 CI_COMMAND = "bash .ci/run"
 AUTH_EXPRESSION = "${{ secrets.GITHUB_TOKEN }}"
 
@@ -90,11 +76,6 @@ def _action(step: dict[str, Any]) -> str:
 
 def _steps_using(doc: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [step for _, step in _steps(doc) if _action(step) == action]
-
-
-def _calls(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The jobs that call a reusable workflow (`uses:` on the job, no steps)."""
-    return {name: job for name, job in doc["jobs"].items() if "uses" in job}
 
 
 def _bot_step(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -167,7 +148,7 @@ def _requirement_names(path: Path) -> list[str]:
 
 def test_expected_workflows_exist() -> None:
     """Every workflow is present, so the parametrised checks below cover them."""
-    assert {DIGEST, DIGEST_RUN, CI} == set(WORKFLOW_FILES)
+    assert {DIGEST, CI} == set(WORKFLOW_FILES)
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
@@ -190,20 +171,13 @@ def test_dependabot_matches_bundled_schema() -> None:
     [
         (DIGEST, "vendor.github-workflows", "issues: write", "issues: writ"),
         (DIGEST, "vendor.github-workflows", "    runs-on: ubuntu-latest\n", ""),
-        (
-            DIGEST,
-            "vendor.github-workflows",
-            f"    uses: {RUN_WORKFLOW}\n",
-            f"    timeout-minutes: 20\n    uses: {RUN_WORKFLOW}\n",
-        ),
-        (DIGEST_RUN, "vendor.github-workflows", "type: boolean", "type: bool"),
+        (DIGEST, "vendor.github-workflows", "- cron: ", "- cronn: "),
         (DEPENDABOT, "vendor.dependabot", "interval: weekly", "interval: fortnightly"),
     ],
     ids=[
         "bad-permission",
         "no-runs-on",
-        "timeout-on-a-calling-job",
-        "bad-input-type",
+        "bad-schedule-key",
         "bad-interval",
     ],
 )
@@ -231,10 +205,7 @@ def test_every_action_is_pinned_to_a_commit_sha(path: Path) -> None:
         m for line in path.read_text(encoding="utf-8").splitlines() if (m := USES_LINE.match(line))
     ]
     doc = _load(path)
-    # A workflow of this repository is called by its path, at the caller's own commit.
-    local = [m["ref"] for m in found if m["ref"].startswith("./")]
-    assert local == [job["uses"] for job in _calls(doc).values()]
-    pins = [m for m in found if not m["ref"].startswith("./")]
+    pins = found
     parsed = [step["uses"] for _, step in _steps(doc) if "uses" in step]
     assert [m["ref"] for m in pins] == parsed, "every uses: must be on its own line"
     assert pins, f"{path.name} uses no action"
@@ -281,15 +252,9 @@ def test_setup_python_uses_the_pip_cache(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
 def test_every_job_has_a_timeout(path: Path) -> None:
-    """The default job timeout is 6 hours; a hung run would block the next ones. A job that
-    calls a workflow cannot have one: the called workflow's jobs do."""
+    """The default job timeout is 6 hours; a hung run would block the next ones."""
     for name, job in _load(path)["jobs"].items():
-        if "uses" in job:
-            assert set(job) <= CALLER_KEYS, f"job {name}: {sorted(set(job) - CALLER_KEYS)}"
-            called = _load(ROOT / job["uses"])
-            assert all("timeout-minutes" in inner for inner in called["jobs"].values())
-            continue
-        assert job.get("steps"), f"job {name} neither has steps nor calls a workflow"
+        assert job.get("steps"), f"job {name} has no steps"
         timeout = job.get("timeout-minutes")
         assert isinstance(timeout, int), f"job {name} has no timeout-minutes"
         assert 0 < timeout <= 60, f"job {name}: timeout-minutes {timeout}"
@@ -311,34 +276,19 @@ def test_no_privileged_triggers(path: Path) -> None:
     assert not {"pull_request_target", "workflow_run"} & set(triggers)
 
 
-def test_only_the_calling_digest_jobs_can_write() -> None:
-    """Least privilege: everything is read-only except the two digest jobs' contents, and
-    `issues: write` goes to the opt-in job alone."""
+def test_only_the_digest_job_can_write() -> None:
+    """Least privilege: everything is read-only except the digest job, which commits and may
+    open the stale-digest issue."""
     writes = set()
     for path in WORKFLOW_FILES:
-        if path == DIGEST_RUN:
-            continue  # it declares nothing: see the test below
         doc = _load(path)
-        assert "permissions" in doc, f"{path.name} must set top-level permissions"
         for job_name, job in doc["jobs"].items():
-            for scope in (doc["permissions"], job.get("permissions", {})):
+            for scope in (doc.get("permissions", {}), job.get("permissions", {})):
                 assert isinstance(scope, dict), f"{path.name}: permissions must be a mapping"
                 writes |= {
                     (path, job_name, name) for name, level in scope.items() if level == "write"
                 }
-    assert writes == {
-        (DIGEST, "digest", "contents"),
-        (DIGEST, "digest-with-issue", "contents"),
-        (DIGEST, "digest-with-issue", "issues"),
-    }
-
-
-def test_the_called_workflow_declares_no_permissions() -> None:
-    """A called workflow can only narrow its caller's token, and a called job asking for more
-    than the caller grants fails the run at start-up: the callers alone decide."""
-    assert not [where for where, _ in _strings(_load(DIGEST_RUN)) if "permissions" in where]
-    lines = DIGEST_RUN.read_text(encoding="utf-8").splitlines()
-    assert not [line for line in lines if re.match(r"\s*permissions\s*:", line)]
+    assert writes == {(DIGEST, "digest", "contents"), (DIGEST, "digest", "issues")}
 
 
 # --- the daily digest ------------------------------------------------------------------
@@ -381,115 +331,65 @@ def test_digest_runs_never_overlap() -> None:
     assert concurrency["cancel-in-progress"] is False
 
 
-def test_digest_permissions() -> None:
-    """Nothing at the top level; the settings job reads; each digest job gets exactly what it
-    needs to commit, and the opt-in one also to open and close the stale-digest issue."""
+def test_digest_is_one_job_with_exactly_the_permissions_it_needs() -> None:
+    """One job installs once and runs the bot; it may commit and open the stale-digest issue,
+    and nothing else (no top-level grant, no other scope)."""
     doc = _load(DIGEST)
-    assert doc["permissions"] == {}
-    assert doc["jobs"]["settings"]["permissions"] == {"contents": "read"}
-    assert {name: job["permissions"] for name, job in _calls(doc).items()} == CALLERS
+    assert list(doc["jobs"]) == ["digest"]
+    assert "permissions" not in doc
+    assert doc["jobs"]["digest"]["permissions"] == {"contents": "write", "issues": "write"}
+    runs = [step.get("run", "") for _, step in _steps(doc)]
+    assert sum("pip install" in run for run in runs) == 1
 
 
-def test_exactly_one_digest_job_runs_chosen_by_the_checked_config() -> None:
-    """The settings job's `--check` step sets open_issue; the two digest jobs wait for it and
-    test it with exact complements, so one runs, and issues: write only when the config says."""
+def test_config_is_checked_before_the_bot_runs() -> None:
+    """A broken config.yml fails the `--check` step, before anything is fetched."""
     doc = _load(DIGEST)
-    settings = doc["jobs"]["settings"]
-    job, step = _check_step(doc)
-    assert job == "settings"
-    assert settings["outputs"] == {
-        "open_issue": f"${{{{ steps.{step['id']}.outputs.open_issue }}}}"
-    }
-    calls = _calls(doc)
-    assert set(calls) == set(CALLERS)
-    for call in calls.values():
-        assert call["needs"] == "settings" and call["uses"] == RUN_WORKFLOW
-    assert calls["digest"]["if"] == f"{OPEN_ISSUE} != 'true'"
-    assert calls["digest-with-issue"]["if"] == f"{OPEN_ISSUE} == 'true'"
-
-
-def test_settings_and_digest_read_the_same_branch() -> None:
-    """Both check out the branch as it is now, so the config checked is the config run."""
-    refs = [
-        step["with"]["ref"]
-        for path in (DIGEST, DIGEST_RUN)
-        for step in _steps_using(_load(path), "actions/checkout")
-    ]
-    assert refs == ["${{ github.ref }}", "${{ github.ref }}"]
-
-
-def test_the_callers_pass_every_manual_input_typed_even_on_a_schedule() -> None:
-    """The called workflow takes the manual run's inputs, and each caller passes each one.
-    A scheduled run has an empty inputs context, and an empty value given to a typed input
-    fails the run at start-up: booleans go as comparisons, strings with an empty fallback."""
-    doc = _load(DIGEST)
-    dispatch = _triggers(doc)["workflow_dispatch"]["inputs"]
-    triggers = _triggers(_load(DIGEST_RUN))
-    assert set(triggers) == {"workflow_call"}, "the run workflow is only ever called"
-    called = triggers["workflow_call"]["inputs"]
-    assert set(called) == set(dispatch)
-    for name, spec in dispatch.items():
-        assert {k: called[name].get(k) for k in ("type", "required", "default")} == {
-            k: spec.get(k) for k in ("type", "required", "default")
-        }, name
-    for job_name, call in _calls(doc).items():
-        assert set(call["with"]) == set(dispatch), job_name
-        for name, value in call["with"].items():
-            typed = "== true" if dispatch[name]["type"] == "boolean" else "|| ''"
-            assert value == f"${{{{ inputs.{name} {typed} }}}}", (job_name, name)
+    steps = doc["jobs"]["digest"]["steps"]
+    _, check = _check_step(doc)
+    _, bot = _bot_step(doc)
+    assert check["run"].strip() == CHECK_COMMAND
+    assert steps.index(check) < steps.index(bot)
 
 
 def test_digest_timeout_outlasts_the_arxiv_retry_budget() -> None:
     """The bot may retry arXiv for 10 minutes; the job must not be killed before."""
-    job, _ = _bot_step(_load(DIGEST_RUN))
-    assert _load(DIGEST_RUN)["jobs"][job]["timeout-minutes"] > 10
+    job, _ = _bot_step(_load(DIGEST))
+    assert _load(DIGEST)["jobs"][job]["timeout-minutes"] > 10
 
 
-@pytest.mark.parametrize("path", [DIGEST, DIGEST_RUN], ids=lambda p: p.name)
-def test_digest_installs_only_runtime_requirements(path: Path) -> None:
-    """The daily jobs need the bot's dependencies, not the test tools."""
-    runs = [step["run"] for _, step in _steps(_load(path)) if "run" in step]
+def test_digest_installs_only_runtime_requirements() -> None:
+    """The daily job needs the bot's dependencies, not the test tools."""
+    runs = [step["run"] for _, step in _steps(_load(DIGEST)) if "run" in step]
     installs = [run for run in runs if "pip install" in run]
     assert installs
     assert all("-r requirements.txt" in run for run in installs)
     assert not any("requirements-dev" in run for run in runs)
 
 
-def test_digest_run_compiles_the_bot_before_running_it() -> None:
-    """The run starts from bytecode, as the benchmark measures it: the digest package is
-    byte-compiled in an earlier step than the one that runs the bot."""
-    doc = _load(DIGEST_RUN)
-    job, bot = _bot_step(doc)
-    steps = doc["jobs"][job]["steps"]
-    compiles = [i for i, step in enumerate(steps) if "compileall" in step.get("run", "")]
-    assert compiles and compiles[0] < steps.index(bot)
-    command = next(
-        line.split() for line in steps[compiles[0]]["run"].splitlines() if "compileall" in line
-    )
-    assert command[:3] == ["python", "-m", "compileall"] and "digest" in command[3:]
-
-
-def test_token_reaches_the_bot_only_through_env() -> None:
-    """The token appears once: in the bot step's env in the called workflow, not in other
-    steps, job env, the settings job or the callers (no `secrets:` passed on)."""
-    doc = _load(DIGEST_RUN)
+def test_secrets_reach_the_bot_only_through_its_env() -> None:
+    """The token and the notification URLs appear once each: in the bot step's env, not in
+    other steps, job env or CI."""
+    doc = _load(DIGEST)
     job, step = _bot_step(doc)
     assert step["env"]["GITHUB_TOKEN"] == AUTH_EXPRESSION
+    assert step["env"]["DIGEST_NOTIFY"] == "${{ secrets.DIGEST_NOTIFY }}"
     index = doc["jobs"][job]["steps"].index(step)
-    expected = ("jobs", job, "steps", index, "env", "GITHUB_TOKEN")
+    expected = [
+        ("jobs", job, "steps", index, "env", name) for name in ("GITHUB_TOKEN", "DIGEST_NOTIFY")
+    ]
     for path in WORKFLOW_FILES:
         secret_uses = [
             where
             for where, text in _strings(_load(path))
             if re.search(r"\bsecrets\.|\bgithub\.token\b", text)
         ]
-        assert secret_uses == ([expected] if path == DIGEST_RUN else []), path.name
-    assert not any("secrets" in call for call in _calls(_load(DIGEST)).values())
+        assert secret_uses == (expected if path == DIGEST else []), path.name
 
 
 def test_bot_command_line() -> None:
     """The workflow runs the same command a forker's README tells them to run."""
-    _, step = _bot_step(_load(DIGEST_RUN))
+    _, step = _bot_step(_load(DIGEST))
     commands = [line.strip() for line in step["run"].splitlines() if BOT_SCRIPT in line]
     assert len(commands) == 1, commands
     assert commands[0].startswith(BOT_COMMAND + " ") or commands[0] == BOT_COMMAND
@@ -535,7 +435,7 @@ def test_bot_step_arguments(
     """Run the step's script with bash as the runner does, against a stand-in `python`
     that records its arguments: `--now` only when given, `--dry-run` only when true,
     and the input passed as one literal argument."""
-    doc = _load(DIGEST_RUN)
+    doc = _load(DIGEST)
     assert doc["defaults"]["run"]["shell"] == "bash"  # the script uses bash arrays
     _, step = _bot_step(doc)
     bin_dir = tmp_path / "bin"
@@ -558,8 +458,8 @@ def test_bot_step_arguments(
     assert not (tmp_path / "pwned").exists()
 
 
-def _settings_step_in(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the settings job's `--check` step with bash, with the real Python as `python`, in
+def _check_step_in(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the digest job's `--check` step with bash, with the real Python as `python`, in
     `folder` (a stand-in checkout holding config.yml and the bot's script)."""
     doc = _load(DIGEST)
     assert doc["defaults"]["run"]["shell"] == "bash"
@@ -592,35 +492,24 @@ def _checkout_with(tmp_path: Path, old: str, new: str) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("open_issue", ["true", "false"])
-def test_settings_step_tells_the_digest_jobs_whether_the_issue_is_on(
-    tmp_path: Path, open_issue: str
-) -> None:
-    """The step writes open_issue=<the config's alerts.open_issue> to GITHUB_OUTPUT (appended,
-    as GitHub's format wants), and says in one line that the config is valid."""
-    folder = _checkout_with(tmp_path, "  open_issue: false\n", f"  open_issue: {open_issue}\n")
-    output = tmp_path / "github_output"
-    output.write_text("earlier=kept\n", encoding="utf-8")
-    result = _settings_step_in(folder, {"GITHUB_OUTPUT": str(output)})
+def test_check_step_confirms_the_config_in_one_line(tmp_path: Path) -> None:
+    """The step says in one line that the config is valid, and nothing else."""
+    folder = _checkout_with(tmp_path, "window_days: 14\n", "window_days: 7\n")
+    result = _check_step_in(folder, {})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert output.read_text(encoding="utf-8") == f"earlier=kept\nopen_issue={open_issue}\n"
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("config.yml is valid: query ")
-    assert lines[0].endswith(f"alerts.open_issue {open_issue}")
     assert result.stderr == ""
 
 
-def test_settings_step_fails_fast_on_a_broken_config(tmp_path: Path) -> None:
-    """A bad config.yml stops the first job: exit 2, one line, an error annotation, and no
-    output, so neither digest job runs."""
+def test_check_step_fails_fast_on_a_broken_config(tmp_path: Path) -> None:
+    """A bad config.yml stops the job at the check: exit 2, one line, an error annotation."""
     folder = _checkout_with(tmp_path, "window_days: 14\n", "window_days: 0\n")
-    output = tmp_path / "github_output"
-    result = _settings_step_in(folder, {"GITHUB_OUTPUT": str(output)})
+    result = _check_step_in(folder, {})
     assert result.returncode == 2
     message = "config.yml: window_days: must be a whole number of at least 1"
     assert result.stderr == f"error: {message}\n"
     assert result.stdout == f"::error::{message}\n"
-    assert not output.exists()
 
 
 # --- CI ----------------------------------------------------------------------------------
