@@ -12,13 +12,16 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from digest.errors import DigestError
+from digest.errors import DigestError, SettingsError
 from digest.output import Output, setup_output
+
+if TYPE_CHECKING:
+    from digest.pipeline import RunOptions
 
 # arXiv began in August 1991; the upper end keeps every date computation far from year 9999.
 EARLIEST_NOW = datetime(1991, 8, 1, tzinfo=UTC)
@@ -122,16 +125,12 @@ def _check(config: Path, env: dict[str, str], output: Output) -> int:
 
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
-    from digest.pipeline import RunOptions, run_digest
+    from digest.pipeline import run_digest
     from digest.summary import summary_details, summary_lines
 
-    now = args.now or datetime.now(UTC)
-    if args.since is not None and args.since > now.date():
-        return _failed(output, f"--since {args.since} is after the run's date {now:%Y-%m-%d}", 2)
-    options = RunOptions(args.config, now, args.dry_run, args.since)
     started = time.monotonic()
     try:
-        report = run_digest(options, env)
+        report = run_digest(_options(args, env))
     except DigestError as error:
         return _failed(output, str(error), error.exit_code)
     except OSError as error:
@@ -146,6 +145,45 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
         return _failed(output, message, 1)
     output.finish(summary_lines(report, time.monotonic() - started), summary_details(report))
     return 0
+
+
+def _options(args: argparse.Namespace, env: Mapping[str, str]) -> RunOptions:
+    """The run's options from the command line and the environment, or a SettingsError."""
+    from digest.fetch import endpoint_from_env
+    from digest.pipeline import RunOptions
+    from digest.publish.github.target import target_from_env
+
+    now = args.now or datetime.now(UTC)
+    if args.since is not None and args.since > now.date():
+        raise SettingsError(f"--since {args.since} is after the run's date {now:%Y-%m-%d}")
+    target = target_from_env(env)
+    return RunOptions(
+        config_path=args.config,
+        now=now,
+        dry_run=args.dry_run,
+        endpoint=endpoint_from_env(env),
+        workspace=_workspace(args.config, env, github=target is not None),
+        target=target,
+        backfill_from=args.since,
+    )
+
+
+def _workspace(config_path: Path, env: Mapping[str, str], *, github: bool) -> Path:
+    """The repository holding the config: GITHUB_WORKSPACE in Actions, elsewhere the nearest
+    folder above the config holding .git. Paths in the repository are relative to it."""
+    folder = config_path.resolve().parent
+    if env.get("GITHUB_WORKSPACE"):
+        root = Path(env["GITHUB_WORKSPACE"]).resolve()
+    else:
+        root = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), folder)
+    if folder.is_relative_to(root):
+        return root
+    if github:
+        raise SettingsError(
+            f"{config_path}: the config file must lie inside the repository checkout "
+            f"({root}) so its README and archive can be committed; pass a --config inside it"
+        )
+    return folder
 
 
 def _failed(output: Output, message: str, code: int) -> int:

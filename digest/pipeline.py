@@ -1,6 +1,6 @@
-"""One run of the digest, stage by stage: config → plan → fetch → merge → categorize → changes
-→ publish → alarm. Each step is one call to the module that owns it; the CLI (digest/cli.py)
-only turns the outcome and the errors into words and exit codes.
+"""One run of the digest, stage by stage: config → archive → plan → fetch → merge → categorize
+→ render → publish → alerts. Each step is one call to the package that owns it, and data flows
+one way; the CLI (digest/cli.py) only turns the outcome and the errors into words and exit codes.
 """
 
 from __future__ import annotations
@@ -8,29 +8,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from digest.alerts.watch import watch_freshness
-from digest.archive.store import load_archive, read_history
-from digest.categorize.rules import build_rules, categorize
-from digest.config.settings import Config, ConfigError, load_config
-from digest.fetch.pages import endpoint_from_env, fetch_papers
+from digest.alerts import watch_freshness
+from digest.archive import Archive, DayUpdate, read_archive, updated_days
+from digest.archive.page import DayPage
+from digest.categorize import build_rules, categorize
+from digest.config import Config, load_config
+from digest.fetch import fetch_papers
 from digest.layout import Layout
-from digest.plan.fetch_plan import FetchPlan, loaded_since, plan_fetch
-from digest.publish.github.target import target_from_env
-from digest.publish.publisher import Published, publish
+from digest.plan import RunPlan, look_back_days, plan_run
+from digest.publish import Published, publish
 from digest.records import Entry, Known
-from digest.render.changes import Changes, plan_changes
-from digest.render.message import News, commit_message
+from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
 from digest.render.readme import read_readme
-from digest.window.merge import Horizon, in_window, merge
+from digest.window import Horizon, in_window, merge, window_start
+
+if TYPE_CHECKING:
+    from digest.publish.github.target import GithubTarget
 
 
 class RunOptions(msgspec.Struct, frozen=True):
+    """Everything a run takes from the command line and the environment."""
+
     config_path: Path
     now: datetime
     dry_run: bool
+    endpoint: str
+    workspace: Path
+    target: GithubTarget | None = None
     backfill_from: date | None = None
 
 
@@ -38,101 +46,147 @@ class RunReport(msgspec.Struct, frozen=True):
     """What the run did, for the summary."""
 
     config: Config
-    plan: FetchPlan
+    plan: RunPlan
     fetched: int
     requests: int
-    changes: Changes
+    added: tuple[Entry, ...]
+    revised: tuple[Entry, ...]
+    dropped: int
+    shown: tuple[Entry, ...]
+    rendered: Rendered
     published: Published
 
 
-def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
+def run_digest(options: RunOptions) -> RunReport:
     """Run every stage once, in order; raise the stage's own error when one fails."""
     config = load_config(options.config_path)
-    target = target_from_env(env)
-    layout = _layout(options.config_path, config, env, github=target is not None)
+    layout = Layout.of(options.config_path, config, options.workspace)
     today = options.now.date()
-    history = read_history(layout, today, config.query)
-    plan = plan_fetch(options.now, history, config, options.backfill_from)
-    since = loaded_since(plan, options.now, config.window_days)
-    archive = load_archive(layout, since, today, config.rules_key, config.query, history.read)
-    fetched = fetch_papers(
-        config.query,
-        plan,
-        config.arxiv,
-        endpoint=endpoint_from_env(env),
-        expect_papers=plan.expects_papers(archive.papers),
-        first_run=history.last_run is None,
-        known=archive.versions(),
-        revisions_held=plan.revisions_held(archive.papers),
-    )
-    horizon = Horizon(archive.since, plan.started, plan.by_submission)
-    merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)
-    window = in_window(merged.papers.values(), options.now, config.window_days)
-    entries = _categorized(config, (*window, *merged.new, *merged.updated))
-    changes = plan_changes(
+    reach = window_start(today, look_back_days(config))
+    since = min(reach, options.backfill_from or reach)
+    archive = read_archive(layout, today, since)
+    plan = plan_run(archive, config, options.now, options.backfill_from)
+    fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)
+    confirmed = fetched.seen if plan.refill else None
+    horizon = Horizon(archive.since, plan.started, plan.by_submission, confirmed)
+    merged = merge(plan.known, fetched.papers, now=options.now, horizon=horizon)
+    window = in_window(merged.papers.values(), today, config.window_days)
+    rebuild_from = window_start(today, config.window_days) if plan.refill else None
+    days = updated_days(archive, merged, query=config.query, today=today, rebuild_from=rebuild_from)
+    decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
+    listed = tuple(decide(known) for known in window)
+    shown = tuple(e for e in listed if e.decision.relevant or not config.relevance.drop_irrelevant)
+    rendered = render_outputs(
         config,
         layout,
         now=options.now,
-        window=[entries[k.paper.arxiv_id] for k in window],
-        new=[entries[k.paper.arxiv_id] for k in merged.new],
-        updated=[entries[k.paper.arxiv_id] for k in merged.updated],
+        pages=[_page(day, decide, config, options.now, plan.started) for day in days],
+        replaced={day.day: day.files for day in days},
+        day_files=_own_files(archive, config.query),
+        shown=shown,
         readme_text=read_readme(layout.disk_path(layout.readme), layout.readme),
-        pages=archive.pages,
-        started=plan.started,
-        taken=archive.taken,
     )
-    message = commit_message(today, News.of(changes), config.category_order)
-    published = publish(changes, message, layout, target, dry_run=options.dry_run)
-    watch_freshness(
+    added = tuple(decide(known) for known in merged.added)
+    revised = tuple(decide(known) for known in merged.revised)
+    dropped = len(_listed_before(archive, config) - {e.paper.arxiv_id for e in shown})
+    news = News.of(added, revised, shown, dropped)
+    published = publish(
+        rendered.files,
+        rendered.readme,
+        commit_message(today, news, config.category_order),
         layout,
-        archive,
-        history,
-        config,
-        target,
-        today=today,
-        news=bool(changes.new),
+        options.target,
+        declared=declared_paths(config),
         dry_run=options.dry_run,
     )
-    return RunReport(config, plan, fetched.read, fetched.requests, changes, published)
+    watch_freshness(
+        archive.last_news,
+        config.alerts,
+        options.target,
+        today=today,
+        news=bool(added),
+        dry_run=options.dry_run,
+    )
+    return RunReport(
+        config,
+        plan,
+        fetched.read,
+        fetched.requests,
+        added,
+        revised,
+        dropped,
+        shown,
+        rendered,
+        published,
+    )
 
 
-def _layout(config_path: Path, config: Config, env: Mapping[str, str], *, github: bool) -> Layout:
-    """Paths relative to the config's folder, placed in the repository that holds it."""
-    workspace = _repository_root(config_path, env)
-    try:
-        return Layout.of(config_path, config, workspace)
-    except ValueError:
-        if github:
-            raise ConfigError(
-                f"{config_path}: the config file must lie inside the repository checkout "
-                f"({workspace}) so its README and archive can be committed; pass a --config "
-                "inside it"
-            ) from None
-        return Layout.of(config_path, config, config_path.parent)
-
-
-def _repository_root(config_path: Path, env: Mapping[str, str]) -> Path:
-    """GITHUB_WORKSPACE in Actions; elsewhere the nearest folder above the config holding .git."""
-    if env.get("GITHUB_WORKSPACE"):
-        return Path(env["GITHUB_WORKSPACE"])
-    folder = config_path.resolve().parent
-    return next((p for p in (folder, *folder.parents) if (p / ".git").exists()), folder)
-
-
-def _categorized(config: Config, papers: Iterable[Known]) -> dict[str, Entry]:
-    """Each paper categorized once by the current config; decisions the archive holds from the
-    same settings are reused, so a busy field's daily run categorizes only its news (and a day
-    without news compiles no term at all)."""
-    unique = {known.paper.arxiv_id: known for known in papers}
-    entries = {
-        arxiv_id: Entry(known.paper, known.arrived, known.decision)
-        for arxiv_id, known in unique.items()
-        if known.decision is not None
-    }
-    undecided = [known for known in unique.values() if known.decision is None]
+def _decider(config: Config, papers: Iterable[Known]) -> _Decide:
+    """Categorize each paper version once by the current config; a decision the archive holds
+    from the same settings is reused, so a busy field's daily run categorizes only its news."""
+    key = config.rules_key
+    decided: dict[str, Entry] = {}
+    undecided = []
+    for known in papers:
+        versioned = known.paper.versioned_id
+        if known.decision is not None and known.rules == key:
+            decided[versioned] = Entry(known.paper, known.arrived, known.decision)
+        elif versioned not in decided:
+            undecided.append(known)
     if undecided:
         rules = build_rules(config, papers=len(undecided))
         for known in undecided:
             decision = categorize(known.paper, rules)
-            entries[known.paper.arxiv_id] = Entry(known.paper, known.arrived, decision)
-    return entries
+            decided[known.paper.versioned_id] = Entry(known.paper, known.arrived, decision)
+    return _Decide(decided)
+
+
+class _Decide:
+    """A known paper with the topic the current config gives it."""
+
+    def __init__(self, decided: Mapping[str, Entry]) -> None:
+        self._decided = decided
+
+    def __call__(self, known: Known) -> Entry:
+        entry = self._decided[known.paper.versioned_id]
+        return Entry(known.paper, known.arrived, entry.decision)
+
+
+def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, started: date) -> DayPage:
+    return DayPage(
+        day=day.day,
+        last_run=now,
+        new=tuple(decide(known) for known in day.new),
+        updated=tuple(decide(known) for known in day.updated),
+        query=config.query,
+        rules=config.rules_key,
+        started=started,
+    )
+
+
+def _own_files(archive: Archive, query: str) -> dict[date, tuple[str, ...]]:
+    """Each day's files written for `query`, which the README links."""
+    own = {}
+    for day, files in archive.days.items():
+        pairs = zip(files.paths, files.pages, strict=True)
+        paths = tuple(path for path, page in pairs if page.query == query)
+        if paths:
+            own[day] = paths
+    return own
+
+
+def _listed_before(archive: Archive, config: Config) -> set[str]:
+    """The papers the README listed after the last run, from what the archive recorded."""
+    if archive.last_run is None or archive.query is None:
+        return set()
+    first_day = window_start(archive.last_run.date(), config.window_days)
+    return {
+        arxiv_id
+        for arxiv_id, known in archive.papers(archive.query).items()
+        if known.arrived >= first_day and _was_shown(known, config)
+    }
+
+
+def _was_shown(known: Known, config: Config) -> bool:
+    relevant = known.decision is None or known.decision.relevant
+    return relevant or not config.relevance.drop_irrelevant

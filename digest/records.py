@@ -110,12 +110,14 @@ class Known(msgspec.Struct, frozen=True):
 
     The window counts from `arrived`, not from submission: arXiv announces papers days after
     they are submitted, and a paper should be listed for the whole window all the same.
+    `decision` is the topic the archive records for it, made under the settings whose
+    fingerprint is `rules` (None for a paper not categorized yet).
     """
 
     paper: Paper
     arrived: date
     decision: Decision | None = None
-    """The stored category, when the settings that decided it are today's; else None."""
+    rules: str = ""
 
 
 class Entry(msgspec.Struct, frozen=True):

@@ -20,15 +20,18 @@ SHOWN_TITLES = 50
 
 def summary_lines(report: RunReport, seconds: float) -> list[str]:
     """The run's summary: what was asked, what arrived, what the README lists, what it cost."""
-    changes = report.changes
-    counts = Counter(entry.decision.category for entry in changes.shown)
+    counts = Counter(entry.decision.category for entry in report.shown)
+    fetch = report.plan.fetch
     asked = "a weekly late-paper sweep and updates" if report.plan.sweep else "updates"
-    if report.plan.revised_since is None and report.plan.span is not None:
-        asked = f"papers submitted since {report.plan.span.start:%Y-%m-%d}"
+    if fetch.revised_since is None and fetch.span is not None:
+        asked = f"papers submitted since {fetch.span.start:%Y-%m-%d}"
+    if report.plan.refill:
+        asked += " (the query changed: the window is rebuilt for it)"
     lines = [
-        f"asked arXiv for {asked} ({report.requests} requests); {report.fetched} papers fetched",
-        f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "
-        f"{changes.dropped}; the README lists {len(changes.shown)}",
+        f"asked arXiv for {asked} ({_count(report.requests, 'request')}); "
+        f"{_count(report.fetched, 'paper')} fetched",
+        f"new {len(report.added)}, updated {len(report.revised)}, left the list "
+        f"{report.dropped}; the README lists {len(report.shown)}",
     ]
     lines += [f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]]
     lines.append(report.published.outcome)
@@ -37,19 +40,22 @@ def summary_lines(report: RunReport, seconds: float) -> list[str]:
     return lines
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def summary_details(report: RunReport) -> str:
     """Markdown for the job summary: the freshness line and the new papers as links."""
-    changes = report.changes
     parts = []
-    if changes.freshness:
-        parts.append(changes.freshness)
-    if changes.new:
+    if report.rendered.freshness:
+        parts.append(report.rendered.freshness)
+    if report.added:
         items = [
             f"- {link(escape(e.paper.title) or e.paper.versioned_id, e.paper.abs_url)}"
             f" ({escape(e.decision.category)})"
-            for e in changes.new[:SHOWN_TITLES]
+            for e in report.added[:SHOWN_TITLES]
         ]
-        more = len(changes.new) - SHOWN_TITLES
+        more = len(report.added) - SHOWN_TITLES
         if more > 0:
             items.append(f"- …and {more} more")
         parts.append("**New papers**\n\n" + "\n".join(items))

@@ -3,8 +3,8 @@
 Papers get real titles, authors and abstracts (~1,300 characters): 1,826 cs.AI papers from
 ../shared/fixtures beside the checkout, or the 81 seed papers of tests/fixtures when absent.
 
-The busy field's archive: one weekday's page is rendered by digest.archive.store.page_files from 300
-papers; every other weekday of the two years is a copy with its date and id prefix replaced
+The busy field's archive: one weekday's page is rendered by digest.archive.page.render_parts
+from 300 papers; every other weekday of the two years is a copy with its date and id prefix replaced
 (same lengths, so sizes and YAML wrapping stay real). A run reads only the last ~40 days of
 pages, and those match what the local arXiv serves (`busy_day`).
 """
@@ -20,8 +20,7 @@ from typing import Any
 
 import yaml
 
-from digest.archive.page import DayPage
-from digest.archive.store import page_files
+from digest.archive.page import DayPage, render_parts
 from digest.categorize.rules import build_rules, categorize
 from digest.config.settings import Config
 from digest.layout import Layout
@@ -124,7 +123,7 @@ def write_history(site: Path, config: Config, last: date) -> int:
     ran = datetime(TEMPLATE_DAY.year, TEMPLATE_DAY.month, TEMPLATE_DAY.day, 5, tzinfo=UTC)
     page = DayPage(TEMPLATE_DAY, ran, entries, (), config.query, config.rules_key)
     order, limit = config.category_order, config.display.max_page_bytes
-    parts = list(page_files(page, layout, order, limit).values())
+    parts = render_parts(page, order, limit)
     written = 0
     for day in weekdays(last - timedelta(days=HISTORY_DAYS), last):
         for number, text in enumerate(parts, start=1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from digest.config.settings import Config, parse
+from digest.plan import FetchPlan, FetchSpan
 from digest.records import Decision, Entry, Paper
 
 
@@ -81,3 +83,25 @@ def settings_without_comment(path: Path) -> list[str]:
         ):
             missing.append(line)
     return missing
+
+
+def fetch_plan(
+    span: FetchSpan | None = None,
+    revised_since: datetime | None = None,
+    *,
+    query: str = "all:neuromorphic",
+    known: Mapping[str, int] | None = None,
+    expect_papers: bool = False,
+    revisions_held: int | None = None,
+    first_run: bool = False,
+) -> FetchPlan:
+    """A fetch plan as the planner would make it, stating only what a test varies."""
+    return FetchPlan(
+        query=query,
+        span=span,
+        revised_since=revised_since,
+        known_versions=known or {},
+        expect_papers=expect_papers,
+        revisions_held=revisions_held,
+        first_run=first_run,
+    )

@@ -12,12 +12,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from digest.alerts.calendar import Stale, staleness
-from digest.archive.store import ArchiveState, History, last_news_day
-from digest.config.settings import AlertSettings, Config
+from digest.config.settings import AlertSettings
 from digest.errors import DigestError
 
 if TYPE_CHECKING:
-    from digest.layout import Layout
     from digest.publish.github.target import GithubTarget
 
 log = logging.getLogger(__name__)
@@ -28,21 +26,18 @@ class StaleDigestError(DigestError):
 
 
 def watch_freshness(
-    layout: Layout,
-    archive: ArchiveState,
-    history: History,
-    config: Config,
+    last_news: date | None,
+    settings: AlertSettings,
     target: GithubTarget | None,
     *,
     today: date,
     news: bool,
     dry_run: bool,
 ) -> None:
-    """The alarm stage: find the last day news arrived, and report while the digest is stuck."""
-    news_today = today if news else None
-    last_news = last_news_day(layout, archive, history.started, config.query, news_today)
-    stale = staleness(last_news, today, config.alerts)
-    report_staleness(stale, config.alerts, target, today=today, news_today=news, dry_run=dry_run)
+    """The alarm stage: from the last day news arrived (today when this run brought papers),
+    report while the digest is stuck."""
+    stale = staleness(today if news else last_news, today, settings)
+    report_staleness(stale, settings, target, today=today, news_today=news, dry_run=dry_run)
 
 
 def report_staleness(

@@ -60,18 +60,14 @@ class _Slot(msgspec.Struct, frozen=True):
     size: int
 
 
-def render_parts(
-    page: DayPage, order: Sequence[str], max_bytes: int, first_file: int = 1
-) -> list[str]:
+def render_parts(page: DayPage, order: Sequence[str], max_bytes: int) -> list[str]:
     """The texts of the page's parts: one, unless the papers do not fit under `max_bytes`;
-    the parts will be files numbered from `first_file`."""
+    the parts are files numbered from 1 (2026-02-05.md, 2026-02-05-2.md, ...)."""
     slots = [_slot(False, entry) for entry in page.new]
     slots += [_slot(True, entry) for entry in page.updated]
     groups = _pack(slots, max_bytes - _PART_OVERHEAD_BYTES)
     total = len(groups)
-    texts = [
-        _text(page, group, order, (i + 1, total), first_file + i) for i, group in enumerate(groups)
-    ]
+    texts = [_text(page, group, order, (i + 1, total)) for i, group in enumerate(groups)]
     for number, text in enumerate(texts, start=1):
         if len(text.encode("utf-8")) > max_bytes:
             log.warning(
@@ -108,7 +104,6 @@ def _text(
     group: Sequence[_Slot],
     order: Sequence[str],
     part: tuple[int, int],
-    file_number: int,
 ) -> str:
     number, total = part
     new = [slot for slot in group if not slot.updated]
@@ -124,7 +119,7 @@ def _text(
         "new": [slot.record for slot in new],
         "updated": [slot.record for slot in updated],
     }
-    post = frontmatter.Post(_body(page, new, updated, order, part, file_number))
+    post = frontmatter.Post(_body(page, new, updated, order, part))
     post.metadata.update(metadata)
     return frontmatter.dumps(post, handler=FlowYamlHandler()) + "\n"
 
@@ -135,7 +130,6 @@ def _body(
     updated: Sequence[_Slot],
     order: Sequence[str],
     part: tuple[int, int],
-    file_number: int,
 ) -> str:
     number, total = part
     title = f"arXiv digest: {page.day:%Y-%m-%d}"
@@ -153,7 +147,7 @@ def _body(
             sections.append(blocks(heading(2, name), bullets(_ranked(slots, order))))
     next_part = ""
     if number < total:
-        next_name = f"{page.day:%Y-%m-%d}-{file_number + 1}.md"
+        next_name = f"{page.day:%Y-%m-%d}-{number + 1}.md"
         next_part = f"Continued in {link(f'part {number + 1} of {total}', next_name)}."
     return blocks(heading(1, title), summary, *sections, next_part)
 

@@ -20,30 +20,15 @@ import msgspec
 
 from digest.config.settings import ArxivSettings
 from digest.fetch.answer import (
-    ArxivUnreachableError,
-    FetchError,
     Page,
     QueryError,
     RequestFailedError,
 )
-from digest.fetch.entries import clean_text, keep_newest, paper_from_result, versioned_id
+from digest.fetch.entries import keep_newest, paper_from_result, versioned_id
 from digest.fetch.retry import Retrier
-from digest.fetch.session import CheckedSession, endpoint_from_env
-from digest.plan.fetch_plan import FetchPlan, FetchSpan
+from digest.fetch.session import CheckedSession
+from digest.plan import FetchPlan, FetchSpan
 from digest.records import Paper
-
-__all__ = [
-    "ArxivUnreachableError",
-    "FetchError",
-    "FetchPlan",
-    "FetchResult",
-    "FetchSpan",
-    "QueryError",
-    "clean_text",
-    "endpoint_from_env",
-    "fetch_papers",
-    "paper_from_result",
-]
 
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
 MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
@@ -55,11 +40,17 @@ log = logging.getLogger(__name__)
 
 class FetchResult(msgspec.Struct, frozen=True):
     """The papers fetched that the digest does not hold at that version, once each at its
-    newest; how many distinct papers arXiv returned (`read`); the HTTP requests it took."""
+    newest; the ids of every paper arXiv returned (`seen`, held ones too); the HTTP requests
+    it took."""
 
     papers: tuple[Paper, ...]
-    read: int
+    seen: frozenset[str]
     requests: int
+
+    @property
+    def read(self) -> int:
+        """How many distinct papers arXiv returned."""
+        return len(self.seen)
 
 
 class _Progress(msgspec.Struct):
@@ -92,40 +83,32 @@ class _TooManyResultsError(Exception):
 
 
 def fetch_papers(
-    query: str,
     plan: FetchPlan,
     settings: ArxivSettings,
-    *,
     endpoint: str,
-    expect_papers: bool,
-    first_run: bool = False,
-    known: Mapping[str, int] | None = None,
-    revisions_held: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
-    """Every paper matching `query` that `plan` asks for, or FetchError/QueryError.
+    """Every paper matching the plan's query that the plan asks for, or FetchError/QueryError.
 
-    `expect_papers` says the archive already knows papers from the span, so an empty answer is
-    suspicious: it is retried, then warned about instead of trusted silently. `first_run` says
-    no run has succeeded yet, so a failure must not promise that the next run catches up.
-    `known` maps ids to the versions the digest holds: those entries are counted, not kept.
-    `revisions_held` counts the held papers query B will read again, to size its first page.
+    When the plan expects papers (the archive already knows papers from the span), an empty
+    answer is suspicious: it is retried, then warned about instead of trusted silently. Papers
+    the digest holds at the same version are counted, not kept.
     """
     session = CheckedSession(settings.timeout_seconds)
     client = _make_client(settings, endpoint, session)
-    retrier = Retrier(settings, endpoint, session, sleep, first_run)
-    run = _Run(settings, session, client, retrier, known or {})
+    retrier = Retrier(settings, endpoint, session, sleep, plan.first_run)
+    run = _Run(settings, session, client, retrier, plan.known_versions)
     if plan.span is not None:
-        _fetch_span(run, query, plan.span, expect_papers)
+        _fetch_span(run, plan.query, plan.span, plan.expect_papers)
     if plan.revised_since is not None:
-        expect = expect_papers and plan.span is None
-        _fetch_revisions(run, query, plan.revised_since, expect, revisions_held)
-    if expect_papers and not run.seen:
+        expect = plan.expect_papers and plan.span is None
+        _fetch_revisions(run, plan.query, plan.revised_since, expect, plan.revisions_held)
+    if plan.expect_papers and not run.seen:
         log.warning(
             "arXiv answered no papers although earlier runs found papers in the same date range; "
             "the digest was left as it was (check the query and arXiv's status page)"
         )
-    return FetchResult(tuple(run.papers.values()), len(run.seen), session.requests)
+    return FetchResult(tuple(run.papers.values()), frozenset(run.seen), session.requests)
 
 
 def _make_client(settings: ArxivSettings, endpoint: str, session: CheckedSession) -> arxiv.Client:

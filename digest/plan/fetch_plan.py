@@ -1,28 +1,34 @@
-"""Plan what a run asks arXiv for, from what the archive says about past runs.
+"""Plan a run from what the archive says: what to ask arXiv for, and how to file what comes.
 
-Three needs, three parts of the plan:
+Four needs, four shapes of plan:
 * new papers: every run asks for what changed on arXiv since shortly before the last run,
   sorted by last update (arXiv's `lastUpdatedDate`), which brings new submissions and
   revisions of listed papers alike and stops paging once it reaches older entries;
-* a first run asks for the whole window by submission date instead;
-* late announcements: the first run of each week (Monday to Sunday, UTC) also asks for every
-  paper submitted in the last `late_sweep_days` days, so a paper arXiv announced weeks after its
-  submission still arrives within a week.
-Nothing before the digest's first day is ever asked for: such papers were announced before the
-digest existed, and presenting them as new would be wrong.
+* a first run asks for the whole window by submission date instead, and so does a run whose
+  query differs from the one the archive's newest pages record (a *refill*): the window is
+  asked for again and rebuilt for the new query, keeping the arrival day of every paper it
+  already held, so tuning the query never duplicates a paper;
+* late announcements: the run on Monday (UTC) also asks for every paper submitted in the last
+  `late_sweep_days` days, so a paper arXiv announced weeks after its submission still arrives
+  within a week; a day, not the last run, decides it, so quiet runs cannot repeat it;
+* a backfill asks for every paper submitted since a given day.
+Nothing before the digest's first day is ever presented as new: such papers were announced
+before the digest existed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 
 import msgspec
 
-from digest.archive.store import History
+from digest.archive.store import Archive
 from digest.config.settings import Config
 from digest.records import Known
-from digest.window.merge import window_start
+
+_SWEEP_WEEKDAY = 0  # Monday
 
 
 class FetchSpan(msgspec.Struct, frozen=True):
@@ -46,82 +52,111 @@ class FetchSpan(msgspec.Struct, frozen=True):
 
 
 class FetchPlan(msgspec.Struct, frozen=True):
-    """What to ask arXiv: a submission range (first run, backfill, weekly sweep), updates since
-    a time; and what the run then records: the digest's first day (`started`), and whether news
-    is filed under its submission day (a first run or backfill cannot know when it was announced)
-    instead of the run's day."""
+    """Everything the fetch needs: the query, a submission range (query A), updates since a
+    time (query B), the versions the digest holds (counted, not converted again), whether an
+    empty answer is suspect, how many held papers B reads again (to size its first page), and
+    whether no run has succeeded yet (so a failure promises no catch-up)."""
 
+    query: str
     span: FetchSpan | None
-    revised_since: datetime | None = None
-    sweep: bool = False
-    started: date | None = None
-    by_submission: bool = False
-
-    @property
-    def earliest(self) -> datetime:
-        """The oldest submission time any part of the plan can bring as news."""
-        times = [t for t in (self.revised_since, self.span and self.span.start) if t]
-        return min(times)
-
-    def expects_papers(self, known: Mapping[str, Known]) -> bool:
-        """Whether earlier runs found papers this plan should find again: if so, an empty
-        answer is suspect rather than news."""
-        return any(
-            self._covers(item.paper.published, item.paper.updated) for item in known.values()
-        )
-
-    def revisions_held(self, known: Mapping[str, Known]) -> int | None:
-        """How many papers the archive holds that query B will read again (updated since its
-        stop time): the least it will read. None without query B."""
-        if self.revised_since is None:
-            return None
-        return sum(1 for item in known.values() if item.paper.updated >= self.revised_since)
-
-    def _covers(self, published: datetime, updated: datetime) -> bool:
-        if self.span and self.span.start <= published <= self.span.end:
-            return True
-        return self.revised_since is not None and updated >= self.revised_since
+    revised_since: datetime | None
+    known_versions: Mapping[str, int]
+    expect_papers: bool
+    revisions_held: int | None
+    first_run: bool
 
 
-def plan_fetch(
-    now: datetime, history: History, config: Config, backfill_from: date | None = None
-) -> FetchPlan:
-    """The plan for a run at `now` (see the module docstring), or for a backfill that fills the
-    archive from `backfill_from` (asked for by submission date, whatever the catch-up cap)."""
+class RunPlan(msgspec.Struct, frozen=True):
+    """The fetch, and how the run files what it brings.
+
+    `known`: the papers the digest holds, to merge into. `started`: the digest's first day.
+    `by_submission`: news is filed under its submission day (a first run, refill or backfill
+    cannot know when a paper was announced). `refill`: the window is rebuilt from the fetch,
+    so held papers the fetch does not bring again leave it. `sweep`: the weekly late sweep.
+    """
+
+    fetch: FetchPlan
+    known: Mapping[str, Known]
+    started: date
+    by_submission: bool
+    refill: bool
+    sweep: bool
+
+
+def look_back_days(config: Config) -> int:
+    """How many days before a run its fetch can reach at most, backfills aside."""
+    return max(config.late_sweep_days, config.max_catchup_days + config.lookback_days)
+
+
+def plan_run(
+    archive: Archive, config: Config, now: datetime, backfill_from: date | None = None
+) -> RunPlan:
+    """The plan for a run at `now` (see the module docstring)."""
     midnight = datetime.combine(now.date(), time(), tzinfo=UTC)
+    refill = archive.query is not None and archive.query != config.query
+    known = archive.papers(None if refill else config.query)
     if backfill_from is not None:
         start = datetime.combine(backfill_from, time(), tzinfo=UTC)
-        started = min(backfill_from, history.started or backfill_from)
-        return FetchPlan(FetchSpan(start, now), None, started=started, by_submission=True)
-    if history.last_run is None:
+        started = min(backfill_from, archive.started or backfill_from)
+        first = archive.last_run is None or refill
+        return _plan(config, known, FetchSpan(start, now), None, started, first, refill=refill)
+    if archive.last_run is None or archive.started is None or refill:
         days = max(config.window_days, config.lookback_days)
-        span = FetchSpan(midnight - timedelta(days=days), now)
-        return FetchPlan(span, None, started=span.start.date(), by_submission=True)
-    last_run = min(now, history.last_run)
+        start = midnight - timedelta(days=days)
+        start = min([start, *(k.paper.published for k in _in_window(known, now, config))])
+        return _plan(config, known, FetchSpan(start, now), None, start.date(), True, refill)
+    started = archive.started
+    last_run = min(now, archive.last_run)
     since = max(
         last_run - timedelta(days=config.lookback_days),
         now - timedelta(days=config.max_catchup_days),
     )
-    since = _not_before(since, history.started)
-    if not _first_run_of_week(last_run, now) or config.late_sweep_days == 0:
-        return FetchPlan(None, since, started=history.started)
-    sweep_start = _not_before(midnight - timedelta(days=config.late_sweep_days), history.started)
-    return FetchPlan(FetchSpan(sweep_start, now), since, sweep=True, started=history.started)
+    since = _not_before(since, started)
+    span = None
+    if now.weekday() == _SWEEP_WEEKDAY and config.late_sweep_days:
+        sweep_start = _not_before(midnight - timedelta(days=config.late_sweep_days), started)
+        span = FetchSpan(sweep_start, now)
+    return _plan(config, known, span, since, started, False, refill=False)
 
 
-def _first_run_of_week(last_run: datetime, now: datetime) -> bool:
-    return last_run.isocalendar()[:2] != now.isocalendar()[:2] or now - last_run >= timedelta(
-        days=7
+def _plan(
+    config: Config,
+    known: Mapping[str, Known],
+    span: FetchSpan | None,
+    since: datetime | None,
+    started: date,
+    first_run: bool,
+    refill: bool,
+) -> RunPlan:
+    fetch = FetchPlan(
+        query=config.query,
+        span=span,
+        revised_since=since,
+        known_versions=MappingProxyType({k: v.paper.version for k, v in known.items()}),
+        expect_papers=not refill and any(_covers(span, since, item) for item in known.values()),
+        revisions_held=None
+        if since is None
+        else sum(1 for item in known.values() if item.paper.updated >= since),
+        first_run=first_run and not refill,
+    )
+    by_submission = since is None
+    return RunPlan(
+        fetch, known, started, by_submission, refill, sweep=span is not None and since is not None
     )
 
 
-def _not_before(moment: datetime, started: date | None) -> datetime:
-    if started is None:
-        return moment
+def _covers(span: FetchSpan | None, since: datetime | None, item: Known) -> bool:
+    """Whether the plan asks for a paper the digest already holds: then an empty answer is
+    suspect rather than news."""
+    if span and span.start <= item.paper.published <= span.end:
+        return True
+    return since is not None and item.paper.updated >= since
+
+
+def _in_window(known: Mapping[str, Known], now: datetime, config: Config) -> list[Known]:
+    first_day = now.date() - timedelta(days=config.window_days)
+    return [item for item in known.values() if item.arrived >= first_day]
+
+
+def _not_before(moment: datetime, started: date) -> datetime:
     return max(moment, datetime.combine(started, time(), tzinfo=UTC))
-
-
-def loaded_since(plan: FetchPlan, now: datetime, window_days: int) -> date:
-    """The first archive page to read: the window's start, or earlier when the plan reaches
-    further back, so that every paper the fetch can bring is known if it was ever archived."""
-    return min(window_start(now, window_days), plan.earliest.date())

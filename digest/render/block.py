@@ -49,30 +49,33 @@ class BlockSpec(msgspec.Struct, frozen=True):
     window_days: int
     order: Sequence[str]
     display: DisplaySettings
-    day_links: Mapping[date, str]
+    max_bytes: int
+    """What the block may take: the page budget less the README's hand-written part."""
+    day_links: Mapping[date, tuple[str, ...]]
+    """Link targets of each arrival day's archive page, one per part."""
     feed_link: str | None = None
 
 
 def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     """The block for `entries` (newest arrival first), fitted under the byte budget.
 
-    New papers are those of the newest arrival day: they stay marked until the next run with
-    news, so a quiet day renders the same block.
+    The latest papers, marked 🆕, are those of the newest arrival day: they stay marked until
+    the next run with news, so a quiet day renders the same block.
     """
-    budget = spec.display.max_page_bytes - _RESERVE_BYTES
+    budget = spec.max_bytes - _RESERVE_BYTES
     newest_days = sorted({e.arrived for e in entries}, reverse=True)
-    new = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
+    latest = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
     by_id = {e.paper.arxiv_id: e for e in entries}
     shown_days = set(newest_days[: spec.display.full_days])
     in_full = {key: e for key, e in by_id.items() if e.arrived in shown_days}
 
     @functools.cache
     def full_of(key: str) -> str:
-        return full_item(by_id[key], spec.display.abstracts, key in new)
+        return full_item(by_id[key], spec.display.abstracts, key in latest)
 
     @functools.cache
     def both(key: str) -> tuple[str, str]:
-        return brief_items(by_id[key], key in new)
+        return brief_items(by_id[key], key in latest)
 
     # Items are built on first use: a busy window's full share holds a few hundred of its
     # newest papers, and its oldest never reach the README; building every item anyway was
@@ -82,10 +85,10 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     plain = _OnDemand(by_id, lambda key: both(key)[1])
     while True:
         levels, brief = _fit(entries, full, (linked, plain), budget)
-        template = _layout(spec, entries, levels, full, brief, new)
-        if len(template.encode("utf-8")) <= spec.display.max_page_bytes or budget <= 0:
+        template = _layout(spec, entries, levels, full, brief, latest)
+        if len(template.encode("utf-8")) <= spec.max_bytes or budget <= 0:
             return Block(template, levels)
-        budget -= max(len(template.encode("utf-8")) - spec.display.max_page_bytes, 1_000)
+        budget -= max(len(template.encode("utf-8")) - spec.max_bytes, 1_000)
 
 
 def _fit(
@@ -164,7 +167,7 @@ def _layout(
     levels: Mapping[str, str],
     full: Mapping[str, str],
     brief: Mapping[str, str],
-    new: Set[str],
+    latest: Set[str],
 ) -> str:
     grouped: dict[str, list[Entry]] = {name: [] for name in spec.order}
     for entry in entries:
@@ -174,7 +177,7 @@ def _layout(
     if not entries:
         parts.append(f"No papers were added in the last {spec.window_days} days.")
     else:
-        parts += [_contents(sections, new), _where(levels)]
+        parts += [_contents(sections, latest), _where(levels)]
     for index, (name, items) in enumerate(sections):
         parts += ["---" if index else "", heading(2, escape(name))]
         parts += [full[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == FULL]
@@ -199,12 +202,12 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     return " | ".join(parts)
 
 
-def _contents(sections: Sequence[tuple[str, Sequence[Entry]]], new: Set[str]) -> str:
-    """Each topic with its count, and how many of them are new."""
+def _contents(sections: Sequence[tuple[str, Sequence[Entry]]], latest: Set[str]) -> str:
+    """Each topic with its count, and how many of them are of the newest arrival day."""
     seen: dict[str, int] = {}
     links = []
     for name, items in sections:
-        fresh = sum(1 for e in items if e.paper.arxiv_id in new)
+        fresh = sum(1 for e in items if e.paper.arxiv_id in latest)
         count = f"{len(items)}, {fresh} new" if fresh else f"{len(items)}"
         links.append(md_link(f"{escape(name)} ({count})", f"#{github_anchor(name, seen)}"))
     return "**Contents:** " + " · ".join(links)
@@ -235,12 +238,22 @@ def _elsewhere_note(count: int) -> str:
 
 
 def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:
+    """Every arrival day's archive page, each part linked, so a paper not shown here is one
+    click away."""
     counts: dict[date, int] = {}
     for entry in entries:
         counts[entry.arrived] = counts.get(entry.arrived, 0) + 1
     links = [
-        md_link(f"{day:%Y-%m-%d} ({count})", spec.day_links[day])
+        _day_link(day, count, spec.day_links[day])
         for day, count in sorted(counts.items(), reverse=True)
-        if day in spec.day_links
+        if spec.day_links.get(day)
     ]
     return "**Archive by arrival day:** " + " · ".join(links) if links else ""
+
+
+def _day_link(day: date, count: int, parts: Sequence[str]) -> str:
+    first = md_link(f"{day:%Y-%m-%d} ({count})", parts[0])
+    if len(parts) == 1:
+        return first
+    more = ", ".join(md_link(f"part {n}", target) for n, target in enumerate(parts[1:], 2))
+    return f"{first} ({more})"

@@ -20,14 +20,14 @@ MAX_ABSTRACT_CHARS = 4000
 MAX_COMMENT_CHARS = 150
 
 
-def full_item(entry: Entry, abstracts: AbstractDisplay, new: bool) -> str:
+def full_item(entry: Entry, abstracts: AbstractDisplay, latest: bool) -> str:
     """Heading, dates and authors, links, comment, and the abstract as `abstracts` says."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
     dates = bold(day(paper.published)) + _revised(paper)
     authors = escape(authors_line(paper.authors))
     byline = f"{dates} | {italics(authors)}" if authors else dates
-    head = blocks(heading(3, _marked(title, new)), byline, _links(paper), _comment(paper))
+    head = blocks(heading(3, _marked(title, latest)), byline, _links(paper), _comment(paper))
     abstract = escape(paper.abstract, MAX_ABSTRACT_CHARS) or "(no abstract)"
     if abstracts is AbstractDisplay.NONE:
         return head
@@ -36,12 +36,12 @@ def full_item(entry: Entry, abstracts: AbstractDisplay, new: bool) -> str:
     return blocks(head, f"> {abstract}")
 
 
-def brief_items(entry: Entry, new: bool) -> tuple[str, str]:
+def brief_items(entry: Entry, latest: bool) -> tuple[str, str]:
     """One list line, with and without the PDF and first code repository links (the byte
     budget picks one); both are built at once since a busy window has thousands."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_BRIEF_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
-    line = f"- {_marked(title, new)} · {bold(day(paper.published))}{_revised(paper)}"
+    line = f"- {_marked(title, latest)} · {bold(day(paper.published))}{_revised(paper)}"
     links = f" · {md_link('PDF', paper.pdf_url)}"
     links += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
     authors = escape(authors_line(paper.authors))
@@ -49,8 +49,8 @@ def brief_items(entry: Entry, new: bool) -> tuple[str, str]:
     return line + links + rest, line + rest
 
 
-def _marked(title: str, new: bool) -> str:
-    return f"{NEW_MARK} {title}" if new else title
+def _marked(title: str, latest: bool) -> str:
+    return f"{NEW_MARK} {title}" if latest else title
 
 
 def _revised(paper: Paper) -> str:

@@ -7,34 +7,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 import msgspec
 
 from digest.records import Entry
 
-if TYPE_CHECKING:
-    from digest.render.changes import Changes
-
 
 class News(msgspec.Struct, frozen=True):
-    """What the commit announces: papers readers will find in the list, and what left it."""
+    """What the commit announces: the papers this run added and revised that readers will find
+    in the list, how many it archived without listing them, and how many left the list."""
 
-    new: tuple[Entry, ...]
-    updated: tuple[Entry, ...]
+    added: tuple[Entry, ...]
+    revised: tuple[Entry, ...]
     unlisted: int
     dropped: int
 
     @classmethod
-    def of(cls, changes: Changes) -> News:
-        """The news in a run's changes: what the list gained, what it lost."""
-        shown_ids = {entry.paper.arxiv_id for entry in changes.shown}
-        both = (*changes.new, *changes.updated)
+    def of(
+        cls,
+        added: Sequence[Entry],
+        revised: Sequence[Entry],
+        shown: Sequence[Entry],
+        dropped: int,
+    ) -> News:
+        shown_ids = {entry.paper.arxiv_id for entry in shown}
+        both = (*added, *revised)
         return cls(
-            new=tuple(e for e in changes.new if e.paper.arxiv_id in shown_ids),
-            updated=tuple(e for e in changes.updated if e.paper.arxiv_id in shown_ids),
+            added=tuple(e for e in added if e.paper.arxiv_id in shown_ids),
+            revised=tuple(e for e in revised if e.paper.arxiv_id in shown_ids),
             unlisted=sum(1 for e in both if e.paper.arxiv_id not in shown_ids),
-            dropped=changes.dropped,
+            dropped=dropped,
         )
 
 
@@ -46,17 +48,17 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
     """The subject counts what readers will see change; the body lists it by topic."""
     lines = [f"digest: {_subject(news)} ({day:%Y-%m-%d})"]
     for name in order:
-        in_category = [entry for entry in news.new if entry.decision.category == name]
+        in_category = [entry for entry in news.added if entry.decision.category == name]
         if in_category:
             lines += ["", f"{name}:"]
             lines += [_line(entry) for entry in in_category]
-    if news.updated:
+    if news.revised:
         lines += ["", "Updated:"]
-        lines += [_line(entry) for entry in news.updated]
+        lines += [_line(entry) for entry in news.revised]
     notes = []
-    if news.dropped and (news.new or news.updated):
+    if news.dropped and (news.added or news.revised):
         notes.append(f"{_count(news.dropped, 'paper')} left the list.")
-    if news.unlisted and (news.new or news.updated or news.dropped):
+    if news.unlisted and (news.added or news.revised or news.dropped):
         notes.append(
             f"{_count(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
         )
@@ -66,11 +68,11 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
 
 
 def _subject(news: News) -> str:
-    if news.new:
-        subject = _count(len(news.new), "new paper")
-        return subject + (f", {len(news.updated)} updated" if news.updated else "")
-    if news.updated:
-        return _count(len(news.updated), "updated paper")
+    if news.added:
+        subject = _count(len(news.added), "new paper")
+        return subject + (f", {len(news.revised)} updated" if news.revised else "")
+    if news.revised:
+        return _count(len(news.revised), "updated paper")
     if news.dropped:
         return f"{_count(news.dropped, 'paper')} left the list"
     if news.unlisted:

@@ -11,6 +11,8 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
+
 from digest.errors import DigestError
 
 BLOCK_START = "<!-- digest:start -->"
@@ -18,11 +20,39 @@ BLOCK_END = "<!-- digest:end -->"
 BOM = "\ufeff"
 
 _STAMP = re.compile(r"List last changed: (\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)")
-_ABS_LINK = re.compile(r"\]\(https://arxiv\.org/abs/(?P<id>[^)\s]+?)v(?P<version>\d+)\)")
+
+
+# The least room a block needs: its heading, freshness and contents lines, a few papers.
+MIN_BLOCK_BYTES = 8_000
 
 
 class ReadmeError(DigestError):
     """The README's generated block cannot be found unambiguously, or the file is unreadable."""
+
+
+class ReadmeUpdate(msgspec.Struct, frozen=True):
+    """The README's new block, applied to whatever text the README has when it is written."""
+
+    path: str
+    block: str
+
+    def apply(self, text: str | None) -> str:
+        return replace_block(text or "", self.block, self.path)
+
+
+def block_room(name: str, hand_written: str, max_bytes: int) -> int:
+    """How many bytes the block may take so that the whole file stays within `max_bytes`, or a
+    ReadmeError when the hand-written part leaves too little."""
+    used = len(hand_written.encode("utf-8")) + 2  # the line breaks around the block
+    room = max_bytes - used
+    if room < MIN_BLOCK_BYTES:
+        raise ReadmeError(
+            f"{name}: its hand-written part takes {used:,} of the {max_bytes:,} bytes of "
+            f"display.max_page_bytes, leaving {max(room, 0):,} for the digest, less than the "
+            f"{MIN_BLOCK_BYTES:,} it needs: shorten the text outside the digest block or raise "
+            "display.max_page_bytes (nothing was changed)"
+        )
+    return room
 
 
 def split_readme(text: str, name: str = "README") -> tuple[str, str, str]:
@@ -81,8 +111,3 @@ def previous_stamp(block: str) -> datetime | None:
 def freshness_line(block: str) -> str:
     """The block's line that says when its list last changed ('' for a block without one)."""
     return next((line for line in block.splitlines() if _STAMP.search(line)), "")
-
-
-def listed_ids(block: str) -> frozenset[str]:
-    """The arXiv ids (without version) the block now on the page links to."""
-    return frozenset(match["id"] for match in _ABS_LINK.finditer(block))

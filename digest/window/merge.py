@@ -18,11 +18,12 @@ from digest.records import Known, Paper
 
 
 class Merge(msgspec.Struct, frozen=True):
-    """All known papers after a fetch, and which of them the fetch brought as news."""
+    """Every paper the digest holds after the fetch, and what the fetch changed: `added`, the
+    papers this run brings to the digest; `revised`, held papers it brings a newer version of."""
 
     papers: Mapping[str, Known]
-    new: tuple[Known, ...]
-    updated: tuple[Known, ...]
+    added: tuple[Known, ...]
+    revised: tuple[Known, ...]
 
 
 class Horizon(msgspec.Struct, frozen=True):
@@ -30,20 +31,22 @@ class Horizon(msgspec.Struct, frozen=True):
 
     `loaded_since`: papers submitted before it may be on pages this run did not read, so an
     unknown one is not news. `started`: the digest's first day; papers submitted earlier were
-    announced before it began, so they are never presented as new. `by_submission`: a first run
-    or a backfill, which cannot know when papers were announced, files them under their
-    submission day.
+    announced before it began, so they are never presented as new. `by_submission`: a first run,
+    refill or backfill, which cannot know when papers were announced, files them under their
+    submission day. `confirmed`: on a refill, the ids the fetch brought again (held papers
+    included): the digest keeps only those.
     """
 
     loaded_since: date
-    started: date | None
+    started: date
     by_submission: bool
+    confirmed: frozenset[str] | None = None
 
 
 def merge(
     known: Mapping[str, Known], fetched: Iterable[Paper], *, now: datetime, horizon: Horizon
 ) -> Merge:
-    """Add unseen papers, replace older versions, ignore what is already known.
+    """Add unseen papers, replace older versions, keep what is already known.
 
     Identity is the arXiv id without version, so a paper is never held twice. A paper submitted
     after the run's time is left for a later run: trusting it would file it under a day that
@@ -54,37 +57,36 @@ def merge(
     for paper in fetched:
         if paper.published <= now and paper.is_newer_than(newest.get(paper.arxiv_id)):
             newest[paper.arxiv_id] = paper
-    papers = dict(known)
-    new: list[Known] = []
-    updated: list[Known] = []
+    confirmed = horizon.confirmed
+    papers = {k: v for k, v in known.items() if confirmed is None or k in confirmed}
+    added: list[Known] = []
+    revised: list[Known] = []
     for arxiv_id, paper in newest.items():
         current = known.get(arxiv_id)
         if current is not None:
             if paper.is_newer_than(current.paper):
                 papers[arxiv_id] = Known(paper, current.arrived)
-                updated.append(papers[arxiv_id])
+                revised.append(papers[arxiv_id])
         elif _can_be_news(paper, horizon):
             arrived = paper.published.date() if horizon.by_submission else today
             papers[arxiv_id] = Known(paper, min(arrived, today))
-            new.append(papers[arxiv_id])
-    return Merge(MappingProxyType(papers), newest_first(new), newest_first(updated))
+            added.append(papers[arxiv_id])
+    return Merge(MappingProxyType(papers), newest_first(added), newest_first(revised))
 
 
 def _can_be_news(paper: Paper, horizon: Horizon) -> bool:
     submitted = paper.published.date()
-    if submitted < horizon.loaded_since:
-        return False
-    return horizon.started is None or submitted >= horizon.started
+    return submitted >= horizon.loaded_since and submitted >= horizon.started
 
 
-def window_start(now: datetime, window_days: int) -> date:
+def window_start(today: date, window_days: int) -> date:
     """First arrival day still listed: `window_days` days before the run's date."""
-    return now.date() - timedelta(days=window_days)
+    return today - timedelta(days=window_days)
 
 
-def in_window(papers: Iterable[Known], now: datetime, window_days: int) -> tuple[Known, ...]:
+def in_window(papers: Iterable[Known], today: date, window_days: int) -> tuple[Known, ...]:
     """Papers that arrived within the window, newest arrival first."""
-    first_day = window_start(now, window_days)
+    first_day = window_start(today, window_days)
     return newest_first(known for known in papers if known.arrived >= first_day)
 
 

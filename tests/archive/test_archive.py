@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.archive.page import ArchiveError, DayPage, read_page
-from digest.archive.store import add_to_page, load_archive, page_files, read_history
+from digest.archive import Archive, ArchiveError, DayPage, read_archive
+from digest.archive.page import read_page, render_parts
 from digest.layout import Layout
 from digest.publish.local import write_files
 from digest.records import Paper
@@ -40,9 +40,14 @@ def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ..
 
 
 def _save(root: Path, page: DayPage, budget: int = BUDGET) -> dict[str, str]:
-    files = page_files(page, _layout(root), ORDER, budget)
-    write_files(root, files)
+    texts = render_parts(page, ORDER, budget)
+    files = {_layout(root).page(page.day, n): text for n, text in enumerate(texts, start=1)}
+    write_files(root, dict(files))
     return files
+
+
+def _read(root: Path, since: date, today: date = date(2026, 2, 14)) -> Archive:
+    return read_archive(_layout(root), today, since)
 
 
 def test_page_round_trips_every_field(tmp_path: Path) -> None:
@@ -92,21 +97,20 @@ def test_load_keeps_the_newest_version_and_skips_old_pages(tmp_path: Path) -> No
         tmp_path,
         _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"], (("2601.00009", 2),)),
     )
-    state = load_archive(_layout(tmp_path), since=date(2026, 1, 20), until=date(2026, 2, 14))
-    assert set(state.papers) == {"2601.00009", "2602.00001"}
-    assert state.papers["2601.00009"].paper.version == 2
-    assert state.papers["2601.00009"].arrived == date(2026, 2, 1), "revisions keep the arrival"
-    history = read_history(_layout(tmp_path), date(2026, 2, 14))
-    assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
-    assert history.started == date(2025, 12, 30)
+    state = _read(tmp_path, since=date(2026, 1, 20))
+    papers = state.papers()
+    assert set(papers) == {"2601.00009", "2602.00001"}
+    assert papers["2601.00009"].paper.version == 2
+    assert papers["2601.00009"].arrived == date(2026, 2, 1), "revisions keep the arrival"
+    assert state.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert state.started == date(2025, 12, 30)
 
 
 def test_old_damaged_pages_are_not_even_read(tmp_path: Path) -> None:
     (tmp_path / "archive/2024").mkdir(parents=True)
     (tmp_path / "archive/2024/2024-01-01.md").write_text("---\n: broken\n", encoding="utf-8")
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
-    state = load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
-    assert set(state.papers) == {"2602.00001"}
+    assert set(_read(tmp_path, since=date(2026, 1, 1)).papers()) == {"2602.00001"}
 
 
 def test_history_lists_only_the_years_it_reads(tmp_path: Path) -> None:
@@ -116,15 +120,15 @@ def test_history_lists_only_the_years_it_reads(tmp_path: Path) -> None:
     (tmp_path / "archive/2025").mkdir(parents=True)
     (tmp_path / "archive/2025/2025-02-30.md").write_text("---\n: broken\n", encoding="utf-8")
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
-    history = read_history(_layout(tmp_path), date(2026, 2, 14))
+    history = _read(tmp_path, since=date(2026, 1, 1))
     assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
     assert history.started == date(2024, 3, 4), "pages without `started`: the oldest page's day"
-    assert list(history.read) == [tmp_path / "archive/2026/2026-02-05.md"]
+    assert list(history.days) == [date(2026, 2, 5)]
 
 
 def test_empty_archive(tmp_path: Path) -> None:
-    assert read_history(_layout(tmp_path), date(2026, 2, 14)).last_run is None
-    assert load_archive(_layout(tmp_path), date(2026, 1, 1), date(2026, 2, 14)).papers == {}
+    empty = _read(tmp_path, since=date(2026, 1, 1))
+    assert empty.last_run is None and empty.query is None and empty.papers() == {}
 
 
 @pytest.mark.parametrize(
@@ -144,7 +148,7 @@ def test_a_damaged_page_stops_the_run_naming_the_file(tmp_path: Path, text: str)
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ArchiveError) as caught:
-        load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
+        _read(tmp_path, since=date(2026, 1, 1))
     assert str(path) in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -182,18 +186,10 @@ def test_a_page_edited_by_hand_reads_as_python_frontmatter_reads_it(
     assert page.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
 
 
-def test_a_second_run_on_the_same_day_adds_to_the_page() -> None:
-    morning = _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"])
-    evening = _page("2026-02-05", "2026-02-05T17:00:00+00:00", ["2602.00002"])
-    combined = add_to_page(morning, evening)
-    assert [e.paper.arxiv_id for e in combined.new] == ["2602.00001", "2602.00002"]
-    assert combined.last_run == evening.last_run
-
-
 def _line(text: str) -> str:
     """What the fetch makes of arXiv's text (digest.fetch.pages.clean_text), here without importing
     the HTTP stack: one line, control characters gone. Empty text stays empty."""
-    from digest.fetch.pages import clean_text
+    from digest.fetch.entries import clean_text
 
     return clean_text(text)
 
@@ -236,8 +232,8 @@ def test_whatever_the_fetch_accepts_the_archive_reads_back(
     day = date(2026, 2, 5)
     entries = tuple(make_entry(paper, arrived=day) for paper in papers)
     files = _save(root, DayPage(day, datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ()))
-    loaded = load_archive(_layout(root), since=date(1990, 1, 1), until=day)
-    assert loaded.pages[day].new == entries
+    loaded = read_archive(_layout(root), day, since=date(1990, 1, 1))
+    assert loaded.days[day].pages[0].new == entries
     for text in files.values():  # any YAML reader (GitHub's, PyYAML's) reads the same records
         assert frontmatter.loads(text).metadata["new"] == [e.to_record() for e in entries]
 
@@ -253,8 +249,9 @@ def test_a_busy_day_is_split_into_parts_that_each_fit_and_load_back_whole(tmp_pa
     assert len(files) > 3
     assert all(len(text.encode("utf-8")) <= 200_000 for text in files.values())
     assert sorted(files)[:2] == ["archive/2026/2026-02-05-2.md", "archive/2026/2026-02-05-3.md"]
-    loaded = load_archive(_layout(tmp_path), since=date(2026, 2, 1), until=date(2026, 2, 14))
-    assert loaded.pages[date(2026, 2, 5)].new == entries
+    loaded = _read(tmp_path, since=date(2026, 2, 1)).days[date(2026, 2, 5)]
+    assert tuple(entry for part in loaded.pages for entry in part.new) == entries
+    assert loaded.paths == tuple(sorted(files, key=lambda name: (len(name), name)))
     first = rendered_tree(frontmatter.loads(files["archive/2026/2026-02-05.md"]).content)
     assert any(a.attrs["href"] == "2026-02-05-2.md" for a in first.find_all("a"))
 
@@ -262,11 +259,10 @@ def test_a_busy_day_is_split_into_parts_that_each_fit_and_load_back_whole(tmp_pa
 def test_a_page_dated_after_the_run_is_not_taken_as_the_last_run(tmp_path: Path) -> None:
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
     _save(tmp_path, _page("2027-02-05", "2027-02-05T05:00:00+00:00", ["2702.00001"]))
-    history = read_history(_layout(tmp_path), date(2026, 2, 14))
-    assert history.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
-    assert history.ignored == (str(tmp_path / "archive/2027/2027-02-05.md"),)
-    state = load_archive(_layout(tmp_path), since=date(2026, 1, 1), until=date(2026, 2, 14))
-    assert set(state.papers) == {"2602.00001"}
+    state = _read(tmp_path, since=date(2026, 1, 1))
+    assert state.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
+    assert state.ignored == (str(tmp_path / "archive/2027/2027-02-05.md"),)
+    assert set(state.papers()) == {"2602.00001"}
 
 
 def test_a_page_with_an_impossible_date_stops_the_run_naming_the_file(tmp_path: Path) -> None:
@@ -274,13 +270,11 @@ def test_a_page_with_an_impossible_date_stops_the_run_naming_the_file(tmp_path: 
     bad = tmp_path / "archive/2026/2026-02-29.md"
     bad.write_text("---\ndate: 2026-02-29\n---\n", encoding="utf-8")
     with pytest.raises(ArchiveError, match=re.escape(str(bad))):
-        read_history(_layout(tmp_path), date(2026, 3, 14))
+        _read(tmp_path, since=date(2026, 1, 1), today=date(2026, 3, 14))
 
 
 def test_decisions_come_back_only_under_the_settings_that_made_them(tmp_path: Path) -> None:
     page = _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"])
     _save(tmp_path, DayPage(page.day, page.last_run, page.new, (), rules="abc123"))
-    same = load_archive(_layout(tmp_path), date(2026, 2, 1), date(2026, 2, 14), "abc123")
-    assert same.papers["2602.00001"].decision == page.new[0].decision
-    other = load_archive(_layout(tmp_path), date(2026, 2, 1), date(2026, 2, 14), "def456")
-    assert other.papers["2602.00001"].decision is None
+    held = _read(tmp_path, since=date(2026, 2, 1)).papers()["2602.00001"]
+    assert held.decision == page.new[0].decision and held.rules == "abc123"

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from digest.config.settings import ArxivSettings, parse
-from digest.fetch.pages import FetchPlan, FetchResult, FetchSpan, fetch_papers
+from digest.fetch import FetchResult, fetch_papers
+from digest.plan import FetchSpan
 from tests.digest_site import FAST_ARXIV, Site, at, expected_window
+from tests.factories import fetch_plan
 from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers
 
 NOW = at("2026-02-14")
@@ -26,13 +28,8 @@ def server(arxiv_env: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> FakeArxiv:
 
 
 def fetch(server: FakeArxiv, *, expect_papers: bool = False, **overrides: object) -> FetchResult:
-    return fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(SPAN, revised_since=NOW - timedelta(days=2)),
-        parse(FAST_ARXIV | overrides, ArxivSettings),
-        endpoint=server.url,
-        expect_papers=expect_papers,
-    )
+    plan = fetch_plan(SPAN, NOW - timedelta(days=2), expect_papers=expect_papers)
+    return fetch_papers(plan, parse(FAST_ARXIV | overrides, ArxivSettings), server.url)
 
 
 @pytest.fixture

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 
 from digest.config.settings import ArxivSettings, ConfigError, parse
-from digest.fetch.pages import (
+from digest.fetch import (
     ArxivUnreachableError,
     FetchError,
-    FetchPlan,
     FetchResult,
-    FetchSpan,
     QueryError,
     endpoint_from_env,
     fetch_papers,
 )
+from digest.plan import FetchSpan
+from tests.factories import fetch_plan
 from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, generated_papers
 
 NOW = datetime(2026, 2, 14, 5, 0, tzinfo=UTC)
@@ -49,14 +49,8 @@ def fetch(
     **overrides: Any,
 ) -> FetchResult:
     endpoint = server if isinstance(server, str) else server.url
-    return fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(span, revised_since),
-        settings(**overrides),
-        endpoint=endpoint,
-        expect_papers=expect_papers,
-        first_run=first_run,
-    )
+    plan = fetch_plan(span, revised_since, expect_papers=expect_papers, first_run=first_run)
+    return fetch_papers(plan, settings(**overrides), endpoint)
 
 
 def days_back(days: float) -> FetchSpan:
@@ -210,11 +204,9 @@ def test_an_unreachable_arxiv_fails_at_once_naming_url_and_cause(
     started = time.monotonic()
     with pytest.raises(ArxivUnreachableError) as caught:
         fetch_papers(
-            "all:x",
-            FetchPlan(days_back(1)),
+            fetch_plan(days_back(1), query="all:x"),
             ArxivSettings(),  # the defaults: 600 s of retry budget
-            endpoint=url,
-            expect_papers=False,
+            url,
             sleep=waits.append,
         )
     assert time.monotonic() - started + sum(waits) < 60
@@ -321,14 +313,8 @@ def test_papers_the_digest_holds_at_that_version_are_counted_not_returned(
     news = next(iter(sorted(held)))
     del held[news]
 
-    result = fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(days_back(7), NOW - timedelta(days=2)),
-        settings(),
-        endpoint=arxiv_server.url,
-        expect_papers=True,
-        known=held,
-    )
+    plan = fetch_plan(days_back(7), NOW - timedelta(days=2), expect_papers=True, known=held)
+    result = fetch_papers(plan, settings(), arxiv_server.url)
     assert {(p.arxiv_id, p.version) for p in result.papers} == {
         (news, 1),
         ("2601.77777", 2),
@@ -340,14 +326,8 @@ def _revisions(
     server: FakeArxiv, since: datetime, page_size: int, held: int | None = None
 ) -> FetchResult:
     """Query B alone, as a daily run asks it; `held`: papers the archive holds of it."""
-    return fetch_papers(
-        "all:neuromorphic",
-        FetchPlan(None, since),
-        settings(page_size=page_size),
-        endpoint=server.url,
-        expect_papers=True,
-        revisions_held=held,
-    )
+    plan = fetch_plan(None, since, expect_papers=True, revisions_held=held)
+    return fetch_papers(plan, settings(page_size=page_size), server.url)
 
 
 def test_the_last_page_of_a_days_read_is_sized_to_what_is_left(arxiv_server: FakeArxiv) -> None:

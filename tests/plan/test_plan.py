@@ -3,77 +3,112 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
 
-from digest.archive.store import History
-from digest.plan.fetch_plan import loaded_since, plan_fetch
-from digest.records import Known
-from tests.factories import make_paper, shipped_config
+from digest.archive import Archive, DayFiles, DayPage
+from digest.plan import plan_run
+from tests.factories import make_entry, make_paper, shipped_config
 
 CONFIG = shipped_config()
 MONDAY = datetime(2026, 2, 9, 5, 17, tzinfo=UTC)
 
 
-def _history(last_run: datetime | None, started: date | None = date(2026, 1, 1)) -> History:
-    return History(last_run=last_run, started=started if last_run else None, ignored=())
+def _archive(
+    last_run: datetime | None,
+    started: date | None = date(2026, 1, 1),
+    query: str = CONFIG.query,
+    papers: tuple[tuple[str, datetime], ...] = (),
+) -> Archive:
+    """An archive whose newest page, written at `last_run` for `query`, holds `papers`
+    (id, submission time), arrived that day."""
+    if last_run is None:
+        return Archive(None, None, None, None, date(2026, 1, 1), MappingProxyType({}))
+    entries = tuple(
+        make_entry(make_paper(arxiv_id, published=moment), arrived=last_run.date())
+        for arxiv_id, moment in papers
+    )
+    page = DayPage(last_run.date(), last_run, entries, (), query, CONFIG.rules_key, started)
+    days = {last_run.date(): DayFiles(last_run.date(), ("archive/p.md",), (page,))}
+    return Archive(query, last_run, started, last_run.date(), date(2026, 1, 1), days)
 
 
 def test_a_first_run_asks_for_the_whole_window_by_submission_date() -> None:
-    plan = plan_fetch(MONDAY, _history(None), CONFIG)
-    assert plan.revised_since is None and plan.span is not None
-    assert plan.span.start == datetime(2026, 1, 26, tzinfo=UTC) and plan.span.end == MONDAY
+    plan = plan_run(_archive(None), CONFIG, MONDAY)
+    assert plan.fetch.revised_since is None and plan.fetch.span is not None
+    assert plan.fetch.span.start == datetime(2026, 1, 26, tzinfo=UTC)
+    assert plan.fetch.span.end == MONDAY
+    assert plan.by_submission and plan.fetch.first_run and not plan.refill
 
 
 def test_an_ordinary_day_asks_only_for_what_changed_since_before_the_last_run() -> None:
     tuesday = MONDAY + timedelta(days=1)
-    plan = plan_fetch(tuesday, _history(MONDAY), CONFIG)
-    assert plan.span is None and not plan.sweep
-    assert plan.revised_since == MONDAY - timedelta(days=CONFIG.lookback_days)
+    plan = plan_run(_archive(MONDAY), CONFIG, tuesday)
+    assert plan.fetch.span is None and not plan.sweep and not plan.by_submission
+    assert plan.fetch.revised_since == MONDAY - timedelta(days=CONFIG.lookback_days)
 
 
-def test_the_first_run_of_a_week_also_sweeps_for_late_announcements() -> None:
+def test_the_run_on_monday_also_sweeps_for_late_announcements() -> None:
     saturday = MONDAY - timedelta(days=2)
-    plan = plan_fetch(MONDAY, _history(saturday), CONFIG)
-    assert plan.sweep and plan.span is not None
-    assert plan.span.start == datetime(2026, 1, 2, tzinfo=UTC)  # 38 days before Monday
-    assert plan.revised_since == saturday - timedelta(days=CONFIG.lookback_days)
-    assert loaded_since(plan, MONDAY, CONFIG.window_days) == date(2026, 1, 2)
+    plan = plan_run(_archive(saturday), CONFIG, MONDAY)
+    assert plan.sweep and plan.fetch.span is not None
+    assert plan.fetch.span.start == datetime(2026, 1, 2, tzinfo=UTC)  # 38 days before Monday
+    assert plan.fetch.revised_since == saturday - timedelta(days=CONFIG.lookback_days)
 
 
-def test_a_week_without_runs_still_sweeps_and_no_run_sweeps_twice_a_week() -> None:
-    assert plan_fetch(MONDAY, _history(MONDAY - timedelta(days=7)), CONFIG).sweep
-    sweeps = [
-        plan_fetch(MONDAY + timedelta(days=d), _history(MONDAY + timedelta(days=d - 1)), CONFIG)
-        for d in range(1, 7)
-    ]
-    assert not any(plan.sweep for plan in sweeps)
+def test_quiet_runs_never_repeat_the_sweep_within_a_week() -> None:
+    """A run without news records nothing, so the last recorded run stays last week's all
+    week long: the day alone decides."""
+    last_week = MONDAY - timedelta(days=3)
+    sweeps = [plan_run(_archive(last_week), CONFIG, MONDAY + timedelta(days=d)) for d in range(7)]
+    assert [plan.sweep for plan in sweeps] == [True, False, False, False, False, False, False]
 
 
 def test_nothing_before_the_digests_first_day_is_asked_for() -> None:
     started = date(2026, 1, 20)
-    plan = plan_fetch(MONDAY, _history(MONDAY - timedelta(days=2), started), CONFIG)
-    assert plan.span is not None and plan.span.start == datetime(2026, 1, 20, tzinfo=UTC)
+    plan = plan_run(_archive(MONDAY - timedelta(days=2), started), CONFIG, MONDAY)
+    assert plan.fetch.span is not None
+    assert plan.fetch.span.start == datetime(2026, 1, 20, tzinfo=UTC)
 
 
 def test_an_outage_is_caught_up_but_never_beyond_max_catchup_days() -> None:
-    plan = plan_fetch(MONDAY + timedelta(days=1), _history(MONDAY - timedelta(days=90)), CONFIG)
-    assert plan.revised_since == MONDAY + timedelta(days=1 - CONFIG.max_catchup_days)
+    tuesday = MONDAY + timedelta(days=1)
+    plan = plan_run(_archive(MONDAY - timedelta(days=90), date(2025, 1, 1)), CONFIG, tuesday)
+    assert plan.fetch.revised_since == tuesday - timedelta(days=CONFIG.max_catchup_days)
 
 
 def test_a_late_sweep_can_be_turned_off() -> None:
     config = shipped_config(late_sweep_days=0)
-    assert plan_fetch(MONDAY, _history(MONDAY - timedelta(days=2)), config).span is None
+    assert plan_run(_archive(MONDAY - timedelta(days=2)), config, MONDAY).fetch.span is None
 
 
 def test_a_daily_read_knows_how_many_held_papers_it_will_read_again() -> None:
     """Papers updated since the stop time come back; older ones and a first run count nothing."""
     tuesday = MONDAY + timedelta(days=1)
-    plan = plan_fetch(tuesday, _history(MONDAY), CONFIG)
-    assert plan.revised_since is not None
-    held = {
-        f"2602.{n:05d}": Known(make_paper(f"2602.{n:05d}", published=moment), moment.date())
-        for n, moment in enumerate(
-            plan.revised_since + timedelta(hours=hours) for hours in (-30, -1, 0, 5, 40)
-        )
-    }
-    assert plan.revisions_held(held) == 3
-    assert plan_fetch(MONDAY, _history(None), CONFIG).revisions_held(held) is None
+    since = MONDAY - timedelta(days=CONFIG.lookback_days)
+    papers = tuple(
+        (f"2602.{n:05d}", since + timedelta(hours=hours))
+        for n, hours in enumerate((-30, -1, 0, 5, 40))
+    )
+    plan = plan_run(_archive(MONDAY, papers=papers), CONFIG, tuesday)
+    assert plan.fetch.revisions_held == 3
+    assert plan.fetch.known_versions == {arxiv_id: 1 for arxiv_id, _ in papers}
+    assert plan_run(_archive(None), CONFIG, MONDAY).fetch.revisions_held is None
+
+
+def test_a_changed_query_refills_the_window_keeping_what_the_archive_holds() -> None:
+    """The new query is asked for the whole window, from the oldest submission the window
+    lists; every paper held, whatever query found it, is known so it keeps its arrival."""
+    late = MONDAY - timedelta(days=40)  # announced late: submitted before the window
+    papers = (("2602.00001", MONDAY - timedelta(days=2)), ("2512.00009", late))
+    archive = _archive(MONDAY - timedelta(days=1), query="cat:cs.RO", papers=papers)
+    plan = plan_run(archive, CONFIG, MONDAY)
+    assert plan.refill and plan.by_submission and not plan.fetch.first_run
+    assert plan.fetch.query == CONFIG.query and plan.fetch.revised_since is None
+    assert plan.fetch.span is not None and plan.fetch.span.start.date() == late.date()
+    assert set(plan.known) == {"2602.00001", "2512.00009"}
+    assert not plan.fetch.expect_papers, "the new query may find none of the old papers"
+
+
+def test_pages_that_record_no_query_are_checked_against_the_query_once() -> None:
+    plan = plan_run(_archive(MONDAY - timedelta(days=1), query=""), CONFIG, MONDAY)
+    assert plan.refill and plan.fetch.span is not None

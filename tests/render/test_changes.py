@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from digest.fetch.pages import clean_text
+from digest.fetch.entries import clean_text
 from digest.layout import Layout
 from digest.records import Entry
-from digest.render.changes import Changes, plan_changes
-from digest.render.message import News, commit_message
+from digest.render import News, Rendered, commit_message, render_outputs
 from tests.digest_site import Site, at
 from tests.factories import make_entry, make_paper, shipped_config
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
@@ -21,22 +20,16 @@ HARDWARE, ALGORITHMS = "🛠 Hardware & Materials", "🧠 Algorithms & Theory"
 LAYOUT = Layout(Path("/nowhere"), "", "README.md", "archive", "feed.xml")
 
 
-def _changes(
-    new: list[Entry],
-    updated: tuple[Entry, ...] | list[Entry] = (),
-    shown: list[Entry] | None = None,
-    readme_text: str = "",
-    now: datetime = NOW,
-) -> Changes:
-    return plan_changes(
+def _rendered(shown: list[Entry], readme_text: str = "", now: datetime = NOW) -> Rendered:
+    return render_outputs(
         shipped_config(),
         LAYOUT,
         now=now,
-        window=new if shown is None else shown,
-        new=new,
-        updated=list(updated),
+        pages=[],
+        replaced={},
+        day_files={},
+        shown=shown,
         readme_text=readme_text,
-        pages={},
     )
 
 
@@ -45,8 +38,7 @@ def _message(
     updated: tuple[Entry, ...] | list[Entry] = (),
     shown: list[Entry] | None = None,
 ) -> str:
-    changes = _changes(new, updated, shown)
-    news = News.of(changes)
+    news = News.of(new, list(updated), new if shown is None else shown, 0)
     return commit_message(NOW.date(), news, shipped_config().category_order)
 
 
@@ -86,10 +78,11 @@ def test_hostile_titles_cannot_add_lines_to_the_message() -> None:
 
 
 def test_no_news_means_no_files() -> None:
-    first = _changes([make_entry(make_paper("2602.00001"), HARDWARE)])
-    readme = first.files["README.md"]
-    again = _changes([], shown=list(first.shown), readme_text=readme, now=NOW.replace(hour=9))
-    assert again.files == {}
+    shown = [make_entry(make_paper("2602.00001"), HARDWARE)]
+    readme = _rendered(shown).files["README.md"]
+    assert readme is not None
+    again = _rendered(shown, readme_text=readme, now=NOW.replace(hour=9))
+    assert again.files == {} and again.readme is None
 
 
 def test_irrelevant_papers_are_archived_but_left_out_when_configured(

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.config.settings import AbstractDisplay, DisplaySettings, parse
-from digest.fetch.pages import clean_text
+from digest.fetch.entries import clean_text
 from digest.markdown import escape, github_anchor
 from digest.records import Entry
 from digest.render.block import BlockSpec, render_block
@@ -16,7 +16,6 @@ from digest.render.items import NEW_MARK
 from digest.render.readme import (
     BLOCK_END,
     BLOCK_START,
-    listed_ids,
     previous_stamp,
     replace_block,
     split_readme,
@@ -48,13 +47,15 @@ HOSTILE = [
 
 
 def _spec(entries: list[Entry], **display: object) -> BlockSpec:
+    shown_as = parse({"full_days": 14} | display, DisplaySettings)
     return BlockSpec(
         title="🧠 Open Neuromorphic - Daily ArXiv",
         description="Papers are automatically categorized by topic and sorted by date.",
         window_days=14,
         order=ORDER,
-        display=parse({"full_days": 14} | display, DisplaySettings),
-        day_links={e.arrived: f"archive/{e.arrived:%Y}/{e.arrived}.md" for e in entries},
+        display=shown_as,
+        max_bytes=shown_as.max_page_bytes,
+        day_links={e.arrived: (f"archive/{e.arrived:%Y}/{e.arrived}.md",) for e in entries},
     )
 
 
@@ -173,10 +174,9 @@ def test_readme_block_is_replaced_and_hand_written_sections_kept() -> None:
     assert split_readme(replace_block(updated, block)) == (before, found, after)
 
 
-def test_stamp_and_listed_ids_are_read_back_from_the_block() -> None:
+def test_the_stamp_is_read_back_from_the_block() -> None:
     block = _block([make_entry(make_paper("2601.00007", version=3))])
     assert previous_stamp(block) == CHANGED
-    assert listed_ids(block) == {"2601.00007"}
 
 
 def test_escape_leaves_plain_words_alone() -> None:

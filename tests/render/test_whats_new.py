@@ -31,13 +31,15 @@ SAFE_CODE_URL = re.compile(
 
 def _render(entries: list[Entry], **display: object) -> str:
     entries = sorted(entries, key=lambda e: (e.arrived, e.paper.published), reverse=True)
+    shown_as = parse({"full_days": 14} | display, DisplaySettings)
     spec = BlockSpec(
         title="Digest",
         description="Papers by topic.",
         window_days=14,
         order=TOPICS,
-        display=parse({"full_days": 14} | display, DisplaySettings),
-        day_links={e.arrived: f"archive/{e.arrived}.md" for e in entries},
+        display=shown_as,
+        max_bytes=shown_as.max_page_bytes,
+        day_links={e.arrived: (f"archive/{e.arrived}.md",) for e in entries},
     )
     return render_block(spec, entries).stamped(CHANGED)
 

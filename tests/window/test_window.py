@@ -71,7 +71,7 @@ def test_merging_the_same_fetch_again_brings_no_news(
     first = merge(_apply([known_list]), fetched, now=NOW, horizon=LATER)
     again = merge(first.papers, fetched, now=NOW, horizon=LATER)
     assert dict(again.papers) == dict(first.papers)
-    assert again.new == () and again.updated == ()
+    assert again.added == () and again.revised == ()
 
 
 @given(st.lists(papers()), st.lists(papers()))
@@ -79,8 +79,8 @@ def test_a_fetch_never_removes_a_paper_inside_the_window(
     known_list: list[Paper], fetched: list[Paper]
 ) -> None:
     known = _apply([known_list])
-    before = {k.paper.arxiv_id for k in in_window(known.values(), NOW, 14)}
-    after = in_window(merge(known, fetched, now=NOW, horizon=LATER).papers.values(), NOW, 14)
+    before = {k.paper.arxiv_id for k in in_window(known.values(), TODAY, 14)}
+    after = in_window(merge(known, fetched, now=NOW, horizon=LATER).papers.values(), TODAY, 14)
     after_ids = [k.paper.arxiv_id for k in after]
     assert len(after_ids) == len(set(after_ids))
     assert before <= set(after_ids)
@@ -94,27 +94,27 @@ def test_new_and_updated_are_reported_separately() -> None:
         now=NOW,
         horizon=LATER,
     )
-    assert [k.paper.arxiv_id for k in result.new] == ["2602.00002"]
-    assert [(k.paper.arxiv_id, k.paper.version) for k in result.updated] == [("2602.00001", 2)]
+    assert [k.paper.arxiv_id for k in result.added] == ["2602.00002"]
+    assert [(k.paper.arxiv_id, k.paper.version) for k in result.revised] == [("2602.00001", 2)]
     assert result.papers["2602.00001"].paper.version == 2
     assert result.papers["2602.00001"].arrived == date(2026, 2, 4), "a revision keeps its arrival"
-    assert result.new[0].arrived == TODAY, "a later run files news under the day it arrived"
+    assert result.added[0].arrived == TODAY, "a later run files news under the day it arrived"
 
 
 def test_a_paper_announced_late_stays_for_the_whole_window_from_its_arrival() -> None:
     late = make_paper("2602.00009", published="2026-01-20T10:00:00+00:00")
     merged = merge({}, [late], now=NOW, horizon=LATER)
-    assert merged.new[0].arrived == TODAY
+    assert merged.added[0].arrived == TODAY
     for day in range(15):
         moment = NOW + timedelta(days=day)
-        assert [k.paper for k in in_window(merged.papers.values(), moment, 14)] == [late]
-    assert in_window(merged.papers.values(), NOW + timedelta(days=15), 14) == ()
+        assert [k.paper for k in in_window(merged.papers.values(), moment.date(), 14)] == [late]
+    assert in_window(merged.papers.values(), TODAY + timedelta(days=15), 14) == ()
 
 
 def test_a_first_run_files_papers_under_their_submission_day() -> None:
     paper = make_paper("2602.00003", published="2026-02-03T10:00:00+00:00")
-    first = Horizon(loaded_since=date(2026, 1, 31), started=None, by_submission=True)
-    assert merge({}, [paper], now=NOW, horizon=first).new[0].arrived == date(2026, 2, 3)
+    first = Horizon(loaded_since=date(2026, 1, 31), started=date(2026, 1, 31), by_submission=True)
+    assert merge({}, [paper], now=NOW, horizon=first).added[0].arrived == date(2026, 2, 3)
 
 
 def test_papers_the_archive_cannot_vouch_for_are_not_news() -> None:
@@ -124,7 +124,7 @@ def test_papers_the_archive_cannot_vouch_for_are_not_news() -> None:
         loaded_since=date(2026, 1, 10), started=date(2025, 12, 31), by_submission=False
     )
     merged = merge({}, [before_start, unread], now=NOW, horizon=horizon)
-    assert merged.new == () and dict(merged.papers) == {}
+    assert merged.added == () and dict(merged.papers) == {}
 
 
 def test_window_orders_newest_arrival_first_then_newest_submission() -> None:
@@ -135,4 +135,20 @@ def test_window_orders_newest_arrival_first_then_newest_submission() -> None:
     fresh = known(2, "2026-02-12T00:00:00+00:00", date(2026, 2, 13))
     earlier = known(3, "2026-02-10T00:00:00+00:00", date(2026, 2, 11))
     gone = known(4, "2026-01-29T00:00:00+00:00", date(2026, 1, 30))
-    assert in_window([gone, earlier, old_late, fresh], NOW, 14) == (fresh, old_late, earlier)
+    assert in_window([gone, earlier, old_late, fresh], TODAY, 14) == (fresh, old_late, earlier)
+
+
+def test_a_refill_keeps_only_what_the_new_query_brings_again_where_it_arrived() -> None:
+    """After a query change the digest holds the papers the new query finds: a paper both
+    queries find keeps its arrival day and is not news; one only the old query found leaves."""
+    both = Known(make_paper("2602.00001"), date(2026, 2, 4))
+    old_only = Known(make_paper("2602.00002"), date(2026, 2, 5))
+    newcomer = make_paper("2602.00003", published="2026-02-06T10:00:00+00:00")
+    seen = frozenset({"2602.00001", "2602.00003"})
+    refill = Horizon(date(2026, 1, 1), date(2026, 1, 31), by_submission=True, confirmed=seen)
+    known = {k.paper.arxiv_id: k for k in (both, old_only)}
+    merged = merge(known, [newcomer], now=NOW, horizon=refill)
+    assert set(merged.papers) == {"2602.00001", "2602.00003"}
+    assert merged.papers["2602.00001"].arrived == date(2026, 2, 4)
+    assert [k.paper.arxiv_id for k in merged.added] == ["2602.00003"]
+    assert merged.added[0].arrived == date(2026, 2, 6)

@@ -80,7 +80,7 @@ def git_blob_sha(data: bytes) -> str:
 
 def publish_commit(
     target: GithubTarget,
-    files: Mapping[str, str],
+    files: Mapping[str, str | None],
     message: str,
     *,
     base: Mapping[str, str | None] | None = None,
@@ -94,7 +94,8 @@ def publish_commit(
 ) -> str | None:
     """Commit every changed file in one commit on the target branch; return its sha.
 
-    Returns None when no file differs from the branch (no empty commit is made). The branch is
+    A file whose text is None is removed. Returns None when no file differs from the branch
+    (no empty commit is made). The branch is
     moved only at the end and never forced, so a failure publishes nothing. `base` holds the text
     each file had when the run read it (None: absent); a file the branch changed since is redone
     on the branch's text by its `rebase` function, or else is a conflict. Raises PublishError.
@@ -113,7 +114,7 @@ def publish_commit(
         return _publish(run, dict(files), base or {}, rebase or {}, message, attempts)
 
 
-def _check_paths(files: Mapping[str, str]) -> None:
+def _check_paths(files: Mapping[str, str | None]) -> None:
     """Reject paths GitHub would refuse, before any request is made."""
     for path in files:
         if check_relative_path(path):
@@ -135,7 +136,7 @@ def _start(target: GithubTarget, repo: Repository, retries: int) -> _Run:
 
 def _publish(
     run: _Run,
-    changes: Mapping[str, str],
+    changes: Mapping[str, str | None],
     base: Mapping[str, str | None],
     rebase: Mapping[str, Rebase],
     message: str,
@@ -178,11 +179,12 @@ def _read_head(run: _Run) -> tuple[GitRef, GitCommit]:
 def _changed_elements(
     run: _Run,
     head: GitCommit,
-    changes: Mapping[str, str],
+    changes: Mapping[str, str | None],
     base: Mapping[str, str | None],
     rebase: Mapping[str, Rebase],
 ) -> list[InputGitTreeElement]:
-    """Tree entries for the files whose content differs from the head's."""
+    """Tree entries for the files whose content differs from the head's, and for the files to
+    remove that the head holds (GitHub refuses to remove a path it does not have)."""
     elements = []
     for path, planned in sorted(changes.items()):
         with explained(run.at(f"reading {path} on branch '{run.branch}'")):
@@ -192,9 +194,13 @@ def _changed_elements(
             if path not in rebase:
                 raise ChangedSinceReadError(path, branch=run.branch)
             text = rebase[path](_read_text(run, entry))
+        mode = entry.mode if entry is not None and entry.mode in _KEPT_MODES else "100644"
+        if text is None:
+            if entry is not None:
+                elements.append(InputGitTreeElement(path, mode, "blob", sha=None))
+            continue
         if entry is not None and entry.sha == git_blob_sha(text.encode("utf-8")):
             continue
-        mode = entry.mode if entry is not None and entry.mode in _KEPT_MODES else "100644"
         elements.append(InputGitTreeElement(path, mode, "blob", content=text))
     return elements
 

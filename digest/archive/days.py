@@ -1,0 +1,105 @@
+"""Which day pages a run rewrites, and what each then holds.
+
+A day's page is always written whole, from every record it should hold, and replaces all of
+that day's files: parts no longer needed are removed, and a day the digest writes holds only its
+own papers, so two queries never share a day's files. A new paper goes on its arrival day's page,
+a revision on the run's day. A refill (the query changed) rebuilds every day of the window from
+the papers the new query brought again, keeping each where it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import msgspec
+
+from digest.archive.store import Archive, DayFiles
+from digest.records import Entry, Known
+from digest.window import Merge
+
+
+class DayUpdate(msgspec.Struct, frozen=True):
+    """One day's page as the run will write it, and the files the day has now. A day left
+    without papers has its files removed."""
+
+    day: date
+    new: tuple[Known, ...]
+    updated: tuple[Known, ...]
+    files: tuple[str, ...]
+
+
+def updated_days(
+    archive: Archive,
+    merged: Merge,
+    *,
+    query: str,
+    today: date,
+    rebuild_from: date | None = None,
+) -> tuple[DayUpdate, ...]:
+    """The days this run rewrites, oldest first: the days of its news, and with `rebuild_from`
+    (a refill) every day from then to `today`."""
+    added: dict[date, list[Known]] = {}
+    for item in merged.added:
+        added.setdefault(item.arrived, []).append(item)
+    touched = set(added)
+    if merged.revised:
+        touched.add(today)
+    if rebuild_from is not None:
+        touched |= {day for day in archive.days if rebuild_from <= day <= today}
+    kept = merged.papers if rebuild_from is not None else None
+    updates = []
+    for day in sorted(touched):
+        files = archive.days.get(day)
+        held_new, held_updated = _held(files, query, kept)
+        new = [*held_new, *added.get(day, ())]
+        updated = list(held_updated)
+        if day == today:
+            revised = {item.paper.arxiv_id for item in merged.revised}
+            updated = [u for u in updated if u.paper.arxiv_id not in revised]
+            updated += merged.revised
+        paths = files.paths if files else ()
+        updates.append(DayUpdate(day, tuple(new), tuple(updated), paths))
+    return tuple(updates)
+
+
+def _held(
+    files: DayFiles | None, query: str, kept: Mapping[str, Known] | None
+) -> tuple[list[Known], list[Known]]:
+    """The records a rewritten day keeps: its own digest's, or on a rebuild those of the papers
+    the digest still holds, whichever query wrote them."""
+    new: list[Known] = []
+    updated: list[Known] = []
+    for page in files.pages if files else ():
+        if kept is None and page.query != query:
+            continue
+        new += [_known(e, page.rules) for e in page.new if _arrived_here(e, kept)]
+        updated += [_known(e, page.rules) for e in page.updated if _held_still(e, kept)]
+    return _once(new), _once(updated)
+
+
+def _held_still(entry: Entry, kept: Mapping[str, Known] | None) -> bool:
+    return kept is None or entry.paper.arxiv_id in kept
+
+
+def _arrived_here(entry: Entry, kept: Mapping[str, Known] | None) -> bool:
+    """On a rebuild, a paper two queries both recorded stays only where it first arrived."""
+    if kept is None:
+        return True
+    held = kept.get(entry.paper.arxiv_id)
+    return held is not None and held.arrived == entry.arrived
+
+
+def _once(records: Iterable[Known]) -> list[Known]:
+    """One record per paper in a day's list, the newest version (pages of two queries may both
+    hold it)."""
+    newest: dict[str, Known] = {}
+    for record in records:
+        current = newest.get(record.paper.arxiv_id)
+        if record.paper.is_newer_than(current.paper if current else None):
+            newest[record.paper.arxiv_id] = record
+    return list(newest.values())
+
+
+def _known(entry: Entry, rules: str) -> Known:
+    return Known(entry.paper, entry.arrived, entry.decision, rules)
