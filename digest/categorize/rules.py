@@ -244,10 +244,13 @@ def categorize(paper: Paper, rules: Rules) -> Decision:
     evidence = _score_all(paper, rules, present)
     ruled_out = _ruled_out(rules, text, present)
     note = "; ".join(f"ruled out {rules.categories[i].name} by {term}" for i, term in ruled_out)
-    candidates = [i for i in range(len(rules.categories)) if i not in dict(ruled_out)]
+    excluded = dict(ruled_out)
+    candidates = [
+        i for i, item in enumerate(evidence) if i not in excluded and item.terms_score > 0
+    ]
     best = max(candidates, key=lambda i: (evidence[i].score, -i), default=None)
-    if best is None or evidence[best].terms_score == 0:
-        matched = any(item.score for item in evidence)
+    if best is None:
+        matched = any(item.terms_score for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
         return Decision(rules.fallback, _bounded(_join(reason, note)))
     explanation = _join(_describe_evidence(evidence[best]), note)
