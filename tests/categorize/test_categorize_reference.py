@@ -65,7 +65,7 @@ def ref_term(text: str) -> RefTerm:
     return RefTerm(text, pattern, lead)
 
 
-# Singular ending -> the endings its plural may have, as the rule lists them, for words of 4+ letters.
+# Singular ending -> its plural's possible endings, as the rule lists them (words of 4+ letters).
 REF_IRREGULAR = {
     "um": ["um", "ums", "a"],
     "rion": ["rion", "rions", "ria"],
@@ -93,10 +93,63 @@ def ref_word(word: str, *, last: bool) -> str:
 
 
 REF_COMMON = set(
-    "about also among and applications approach based between both contribution different each "
-    "either from into like many method more most much other over paper papers same some such "
-    "than that their them then there these they this those through under used uses using very "
-    "what when where which while whose with within without work works".split()
+    [
+        "about",
+        "also",
+        "among",
+        "and",
+        "applications",
+        "approach",
+        "based",
+        "between",
+        "both",
+        "contribution",
+        "different",
+        "each",
+        "either",
+        "from",
+        "into",
+        "like",
+        "many",
+        "method",
+        "more",
+        "most",
+        "much",
+        "other",
+        "over",
+        "paper",
+        "papers",
+        "same",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whose",
+        "with",
+        "within",
+        "without",
+        "work",
+        "works",
+    ]
 )
 
 
@@ -120,9 +173,8 @@ def ref_described(spec: CategorySpec, config: Config) -> list[str]:
     keywords = {k.lower() for k in spec.keywords}
     kept: list[str] = []
     for word in words(spec.description):
-        if word not in REF_COMMON and word not in others and word not in keywords:
-            if word not in kept:
-                kept.append(word)
+        if word not in (*REF_COMMON, *others, *keywords, *kept):
+            kept.append(word)
     return kept
 
 
