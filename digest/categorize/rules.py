@@ -235,11 +235,54 @@ def _category_rule(spec: CategorySpec, described: tuple[str, ...]) -> CategoryRu
 
 def categorize(paper: Paper, rules: Rules) -> Decision:
     """Choose the paper's category and say in one line which evidence chose it."""
+    return _decide(paper, rules)[0]
+
+
+class TopicScore(msgspec.Struct, frozen=True):
+    """How one topic scored a paper: what tools show a forker besides the decision."""
+
+    name: str
+    score: float
+    terms_score: float
+    terms: tuple[str, ...]
+    hint: str | None
+    ruled_out: bool
+
+
+class Weighing(msgspec.Struct, frozen=True):
+    """A decision and every topic's score behind it (none when an off-topic term decided)."""
+
+    decision: Decision
+    topics: tuple[TopicScore, ...]
+
+
+def weigh(paper: Paper, rules: Rules) -> Weighing:
+    """`categorize`, with each topic's score and terms, so a forker sees how close it was."""
+    decision, evidence, excluded = _decide(paper, rules)
+    topics = tuple(
+        TopicScore(
+            name=rule.name,
+            score=item.score,
+            terms_score=item.terms_score,
+            terms=tuple(
+                dict.fromkeys([*item.title_terms, *(term for term, _ in item.abstract_terms)])
+            ),
+            hint=item.hint,
+            ruled_out=index in excluded,
+        )
+        for index, (rule, item) in enumerate(zip(rules.categories, evidence, strict=True))
+    )
+    return Weighing(decision, topics)
+
+
+def _decide(paper: Paper, rules: Rules) -> tuple[Decision, list[_Evidence], dict[int, str]]:
+    """The decision, each category's evidence and the categories an `exclude` term ruled out."""
     text = search_text(f"{paper.title}\n{paper.abstract}")
     present = rules.scanner.present(text)
     off_topic = _first_match(rules.off_topic, text, present)
     if off_topic is not None:
-        return Decision(rules.fallback, _bounded(f"off-topic term: {off_topic}"), relevant=False)
+        reason = _bounded(f"off-topic term: {off_topic}")
+        return Decision(rules.fallback, reason, relevant=False), [], {}
 
     evidence = _score_all(paper, rules, present)
     ruled_out = _ruled_out(rules, text, present)
@@ -252,12 +295,13 @@ def categorize(paper: Paper, rules: Rules) -> Decision:
     if best is None:
         matched = any(item.terms_score for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
-        return Decision(rules.fallback, _bounded(_join(reason, note)))
+        return Decision(rules.fallback, _bounded(_join(reason, note))), evidence, excluded
     explanation = _join(_describe_evidence(evidence[best]), note)
     if evidence[best].terms_score < rules.min_score:
         below = f"term score {evidence[best].terms_score:g} below min_score {rules.min_score:g}"
-        return Decision(rules.fallback, _bounded(f"{below}: {explanation}"), relevant=False)
-    return Decision(rules.categories[best].name, _bounded(explanation))
+        decision = Decision(rules.fallback, _bounded(f"{below}: {explanation}"), relevant=False)
+        return decision, evidence, excluded
+    return Decision(rules.categories[best].name, _bounded(explanation)), evidence, excluded
 
 
 def _ruled_out(rules: Rules, text: SearchText, present: set[str]) -> list[tuple[int, str]]:

@@ -63,6 +63,8 @@ def test_seed_file_scores_above_the_target_with_the_shipped_config() -> None:
     assert percent(result.stdout, "acceptable") >= 96.0
     assert percent(result.stdout, "first choice") <= percent(result.stdout, "acceptable")
     assert "papers: 81" in result.stdout
+    old = result.stdout.split("old counting")[1]
+    assert percent(old, "  acceptable") < percent(result.stdout, "acceptable")
     header = next(line for line in result.stdout.splitlines() if line.startswith("label "))
     assert header.split() == ["label", "hardware", "algorithms", "applications", "general"]
 
@@ -84,6 +86,9 @@ def test_small_file_reports_accuracy_confusion_and_misses(tmp_path: Path) -> Non
     out = result.stdout
     assert "acceptable:   3/5 = 60.0%" in out
     assert "first choice: 2/5 = 40.0%" in out
+    # The old counting finds "learning rule" as well and knows no hints: the same here.
+    assert "old counting" in out
+    assert "  acceptable:   3/5 = 60.0%\n  first choice: 2/5 = 40.0%" in out
     table = out.split("columns: predicted)\n")[1].split("\n\n")[0]
     rows = {line.split()[0]: line.split()[1:] for line in table.splitlines()}
     assert rows == {
