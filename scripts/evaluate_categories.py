@@ -4,7 +4,8 @@ Usage: python scripts/evaluate_categories.py LABELS.json [--config PATH]
 
 LABELS.json is a list of papers as in tests/fixtures/seed_papers.json: `title`, `abstract` and
 `acceptable_categories` (labels, best first), optionally `id`, `primary_category` and
-`categories`. The label `general` names the fallback category, whatever its name; any other label
+`categories`; or an object whose `papers` is that list, beside a `note` saying who labelled them
+and how. The label `general` names the fallback category, whatever its name; any other label
 names the one category, or the fallback, whose name contains it as a whole word,
 case-insensitively: "hardware" is "🛠 Hardware & Materials", "other" is "📂 Other". Prints
 accuracy (acceptable and first choice), the same for the old bot's counting of the same keywords
@@ -79,8 +80,12 @@ def _load_labels(path: Path) -> list[Labelled]:
         raise UsageError(f"{path}: cannot be read ({error})") from None
     except json.JSONDecodeError as error:
         raise UsageError(f"{path}: invalid JSON at line {error.lineno}: {error.msg}") from None
+    if isinstance(raw, dict):
+        raw = raw.get("papers")
     if not isinstance(raw, list) or not raw:
-        raise UsageError(f"{path}: must be a non-empty JSON list of papers")
+        raise UsageError(
+            f"{path}: must be a non-empty JSON list of papers (or hold one as 'papers')"
+        )
     return [_labelled(item, f"{path}: paper {index}") for index, item in enumerate(raw)]
 
 
