@@ -4,11 +4,13 @@ Usage: python scripts/evaluate_categories.py LABELS.json [--config PATH]
 
 LABELS.json is a list of papers as in tests/fixtures/seed_papers.json: `title`, `abstract` and
 `acceptable_categories` (labels, best first), optionally `id`, `primary_category` and
-`categories`. The label `general` names the fallback category, whatever its name; any other label
+`categories`; or an object whose `papers` is that list, beside a `note` saying who labelled them
+and how. The label `general` names the fallback category, whatever its name; any other label
 names the one category, or the fallback, whose name contains it as a whole word,
 case-insensitively: "hardware" is "🛠 Hardware & Materials", "other" is "📂 Other". Prints
-accuracy (acceptable and first choice), a confusion table (first-choice label by predicted
-category) and the misclassified papers.
+accuracy (acceptable and first choice), the same for the old bot's counting of the same keywords
+(the baseline a config should beat), a confusion table (first-choice label by predicted category)
+and the misclassified papers.
 
 Exit codes: 0 on success, 2 when the labels file or the config is unusable.
 """
@@ -78,8 +80,12 @@ def _load_labels(path: Path) -> list[Labelled]:
         raise UsageError(f"{path}: cannot be read ({error})") from None
     except json.JSONDecodeError as error:
         raise UsageError(f"{path}: invalid JSON at line {error.lineno}: {error.msg}") from None
+    if isinstance(raw, dict):
+        raw = raw.get("papers")
     if not isinstance(raw, list) or not raw:
-        raise UsageError(f"{path}: must be a non-empty JSON list of papers")
+        raise UsageError(
+            f"{path}: must be a non-empty JSON list of papers (or hold one as 'papers')"
+        )
     return [_labelled(item, f"{path}: paper {index}") for index, item in enumerate(raw)]
 
 
@@ -139,13 +145,16 @@ def _report(items: list[Labelled], names: dict[str, str], config: Config) -> str
     short = {name: label for label, name in names.items()}
     rows: list[tuple[str, str]] = []
     misses: list[str] = []
-    acceptable = first = 0
+    acceptable = first = old_acceptable = old_first = 0
     for item in items:
         decision = categorize(item.paper, rules)
         predicted = decision.category
         wanted = [names[label] for label in item.acceptable]
         acceptable += predicted in wanted
         first += predicted == wanted[0]
+        old = old_counting(item.paper, config)
+        old_acceptable += old in wanted
+        old_first += old == wanted[0]
         rows.append((item.acceptable[0], short.get(predicted, predicted)))
         if predicted not in wanted:
             ident = f" ({item.paper.arxiv_id})" if item.paper.arxiv_id else ""
@@ -157,6 +166,9 @@ def _report(items: list[Labelled], names: dict[str, str], config: Config) -> str
         f"papers: {total}",
         f"acceptable:   {acceptable}/{total} = {100 * acceptable / total:.1f}%",
         f"first choice: {first}/{total} = {100 * first / total:.1f}%",
+        "old counting (the first bot: most keywords found as substrings, no weights or hints)",
+        f"  acceptable:   {old_acceptable}/{total} = {100 * old_acceptable / total:.1f}%",
+        f"  first choice: {old_first}/{total} = {100 * old_first / total:.1f}%",
         "",
         "confusion (rows: first-choice label, columns: predicted)",
         *_table(
@@ -167,6 +179,18 @@ def _report(items: list[Labelled], names: dict[str, str], config: Config) -> str
         *misses,
     ]
     return "\n".join(lines)
+
+
+def old_counting(paper: Paper, config: Config) -> str:
+    """The first bot's rule: the topic with most of its keywords anywhere in the text, as
+    lower-case substrings (a prefix's `*` dropped); a tie goes to the topic listed first."""
+    text = f"{paper.title} {paper.abstract}".lower()
+    best, best_count = config.fallback_category, 0
+    for spec in config.categories:
+        count = sum(keyword.lower().rstrip("*") in text for keyword in spec.keywords)
+        if count > best_count:
+            best, best_count = spec.name, count
+    return best
 
 
 def _table(rows: list[tuple[str, str]], columns: list[str]) -> list[str]:

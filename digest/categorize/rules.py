@@ -6,8 +6,13 @@ editing config.yml only. The rule, in full:
 * A term is matched case-insensitively on word boundaries. Its words may be separated by a space,
   a hyphen or nothing ("in-memory computing" = "in memory computing" = "inmemory computing"). Its
   last word (the head noun in English) may also be plural: +s, +es, y -> ies ("memristor" matches
-  "memristors"). A word ending in `*` is a prefix ("memristi*" matches "memristive",
-  "memristivity"). Irregular forms must be listed as terms of their own.
+  "memristors"), and the irregular plurals of everyday science: -um -> -a, -is -> -es, -us -> -i,
+  -ix/-ex -> -ices, -a -> -ae, criterion/criteria, phenomenon/phenomena. A word ending in `*` is a
+  prefix that takes the rest of its word ("memristi*" matches "memristive", "memristivity"); the
+  term's next word then follows after a space or hyphen.
+* A topic's `description` lends it more words: each word of four letters or more that is not a
+  common English word, not another topic's description word and not already a keyword, matched
+  like a one-word term at DESCRIPTION_WEIGHT of a keyword's score.
 * Where terms overlap, the longest match claims the text, so "spiking neural network" counts
   once and is not also counted as "neural network" (a word listed in two categories counts for
   both).
@@ -16,15 +21,21 @@ editing config.yml only. The rule, in full:
 * An arXiv category hint adds PRIMARY_HINT when it matches the paper's primary category, else
   CROSS_LIST_HINT when it matches one of its other categories (a trailing `*` matches a group).
 * A category whose `exclude` term occurs is ruled out. The highest score wins; a tie goes to the
-  category listed first. Score 0 (or every category ruled out) means the fallback category.
-* Relevance: a global `exclude_terms` hit, or a best score below `min_score`, marks the paper not
-  relevant and puts it in the fallback category.
+  category listed first. No term evidence in any topic (or every category ruled out) means the
+  fallback category: a hint alone places nothing.
+* Relevance: a global `exclude_terms` hit, or a winning topic whose term evidence (keywords and
+  description words, without the hint) scores below `min_score`, marks the paper not relevant
+  and puts it in the fallback category.
+
+Every decision depends on the paper and the config alone, never on the other papers of a run:
+the same paper gets the same topic on every day until the config changes.
 
 digest.categorize.terms finds the terms; it is fast, and matches exactly where this rule says.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -46,6 +57,7 @@ from digest.records import Decision, Paper
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 REPEAT_CAP = 3
+DESCRIPTION_WEIGHT = 0.5
 PRIMARY_HINT = 2
 CROSS_LIST_HINT = 1
 REASON_LIMIT = 200
@@ -57,6 +69,7 @@ class CategoryRule(msgspec.Struct, frozen=True):
 
     name: str
     keywords: tuple[CompiledTerm, ...]
+    described: frozenset[str]
     exclude: tuple[CompiledTerm, ...]
     arxiv_categories: tuple[str, ...]
     arxiv_exact: frozenset[str]
@@ -91,7 +104,8 @@ _Hit = tuple[int, int, int, int, str]
 class _Evidence(msgspec.Struct, frozen=True):
     """How one category scored: term counts per field and the arXiv category that hinted."""
 
-    score: int
+    score: float
+    terms_score: float
     title_terms: tuple[str, ...]
     abstract_terms: tuple[tuple[str, int], ...]
     hint: str | None
@@ -100,7 +114,10 @@ class _Evidence(msgspec.Struct, frozen=True):
 def build_rules(config: Config, papers: int | None = None) -> Rules:
     """Compile every configured term once, so scoring a paper is one scan and a few searches;
     `papers`, how many will be scored (None: many), picks the cheaper scan."""
-    categories = tuple(_category_rule(spec) for spec in config.categories)
+    categories = tuple(
+        _category_rule(spec, _description_words(spec, config.categories))
+        for spec in config.categories
+    )
     off_topic = tuple(compile_term(text) for text in config.relevance.exclude_terms)
     keywords: dict[str, list[_Keyword]] = {}
     for index, rule in enumerate(categories):
@@ -117,11 +134,98 @@ def build_rules(config: Config, papers: int | None = None) -> Rules:
     )
 
 
-def _category_rule(spec: CategorySpec) -> CategoryRule:
+# Words a description shares with any topic of any field: they say nothing about one topic.
+_COMMON_WORDS = frozenset(
+    [
+        "about",
+        "also",
+        "among",
+        "and",
+        "applications",
+        "approach",
+        "based",
+        "between",
+        "both",
+        "contribution",
+        "different",
+        "each",
+        "either",
+        "from",
+        "into",
+        "like",
+        "many",
+        "method",
+        "more",
+        "most",
+        "much",
+        "other",
+        "over",
+        "paper",
+        "papers",
+        "same",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whose",
+        "with",
+        "within",
+        "without",
+        "work",
+        "works",
+    ]
+)
+_DESCRIPTION_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _description_words(spec: CategorySpec, specs: Sequence[CategorySpec]) -> tuple[str, ...]:
+    """The words of the topic's description that can tell it apart, singular, in order."""
+    others = {
+        _singular(word)
+        for other in specs
+        if other is not spec
+        for word in _DESCRIPTION_WORD.findall(other.description.lower())
+    }
+    listed = {keyword.lower() for keyword in spec.keywords}
+    words = (_singular(word) for word in _DESCRIPTION_WORD.findall(spec.description.lower()))
+    return tuple(
+        dict.fromkeys(
+            word
+            for word in words
+            if word not in _COMMON_WORDS and word not in others and word not in listed
+        )
+    )
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "is", "us")) else word
+
+
+def _category_rule(spec: CategorySpec, described: tuple[str, ...]) -> CategoryRule:
     patterns = [pattern.strip().lower() for pattern in spec.arxiv_categories]
     return CategoryRule(
         name=spec.name,
-        keywords=tuple(compile_term(text) for text in spec.keywords),
+        keywords=tuple(compile_term(text) for text in (*spec.keywords, *described)),
+        described=frozenset(described),
         exclude=tuple(compile_term(text) for text in spec.exclude),
         arxiv_categories=tuple(spec.arxiv_categories),
         arxiv_exact=frozenset(pattern for pattern in patterns if not pattern.endswith("*")),
@@ -131,26 +235,73 @@ def _category_rule(spec: CategorySpec) -> CategoryRule:
 
 def categorize(paper: Paper, rules: Rules) -> Decision:
     """Choose the paper's category and say in one line which evidence chose it."""
+    return _decide(paper, rules)[0]
+
+
+class TopicScore(msgspec.Struct, frozen=True):
+    """How one topic scored a paper: what tools show a forker besides the decision."""
+
+    name: str
+    score: float
+    terms_score: float
+    terms: tuple[str, ...]
+    hint: str | None
+    ruled_out: bool
+
+
+class Weighing(msgspec.Struct, frozen=True):
+    """A decision and every topic's score behind it (none when an off-topic term decided)."""
+
+    decision: Decision
+    topics: tuple[TopicScore, ...]
+
+
+def weigh(paper: Paper, rules: Rules) -> Weighing:
+    """`categorize`, with each topic's score and terms, so a forker sees how close it was."""
+    decision, evidence, excluded = _decide(paper, rules)
+    topics = tuple(
+        TopicScore(
+            name=rule.name,
+            score=item.score,
+            terms_score=item.terms_score,
+            terms=tuple(
+                dict.fromkeys([*item.title_terms, *(term for term, _ in item.abstract_terms)])
+            ),
+            hint=item.hint,
+            ruled_out=index in excluded,
+        )
+        for index, (rule, item) in enumerate(zip(rules.categories, evidence, strict=True))
+    )
+    return Weighing(decision, topics)
+
+
+def _decide(paper: Paper, rules: Rules) -> tuple[Decision, list[_Evidence], dict[int, str]]:
+    """The decision, each category's evidence and the categories an `exclude` term ruled out."""
     text = search_text(f"{paper.title}\n{paper.abstract}")
     present = rules.scanner.present(text)
     off_topic = _first_match(rules.off_topic, text, present)
     if off_topic is not None:
-        return Decision(rules.fallback, _bounded(f"off-topic term: {off_topic}"), relevant=False)
+        reason = _bounded(f"off-topic term: {off_topic}")
+        return Decision(rules.fallback, reason, relevant=False), [], {}
 
     evidence = _score_all(paper, rules, present)
     ruled_out = _ruled_out(rules, text, present)
     note = "; ".join(f"ruled out {rules.categories[i].name} by {term}" for i, term in ruled_out)
-    candidates = [i for i in range(len(rules.categories)) if i not in dict(ruled_out)]
+    excluded = dict(ruled_out)
+    candidates = [
+        i for i, item in enumerate(evidence) if i not in excluded and item.terms_score > 0
+    ]
     best = max(candidates, key=lambda i: (evidence[i].score, -i), default=None)
-    if best is None or evidence[best].score == 0:
-        matched = any(item.score for item in evidence)
+    if best is None:
+        matched = any(item.terms_score for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
-        return Decision(rules.fallback, _bounded(_join(reason, note)))
+        return Decision(rules.fallback, _bounded(_join(reason, note))), evidence, excluded
     explanation = _join(_describe_evidence(evidence[best]), note)
-    if evidence[best].score < rules.min_score:
-        below = f"score {evidence[best].score} below min_score {rules.min_score:g}"
-        return Decision(rules.fallback, _bounded(f"{below}: {explanation}"), relevant=False)
-    return Decision(rules.categories[best].name, _bounded(explanation))
+    if evidence[best].terms_score < rules.min_score:
+        below = f"term score {evidence[best].terms_score:g} below min_score {rules.min_score:g}"
+        decision = Decision(rules.fallback, _bounded(f"{below}: {explanation}"), relevant=False)
+        return decision, evidence, excluded
+    return Decision(rules.categories[best].name, _bounded(explanation)), evidence, excluded
 
 
 def _ruled_out(rules: Rules, text: SearchText, present: set[str]) -> list[tuple[int, str]]:
@@ -176,7 +327,7 @@ def _score_all(paper: Paper, rules: Rules, present: set[str]) -> list[_Evidence]
     title = _terms_by_category(_claim(_find_all(keywords, search_text(paper.title))), rules)
     abstract = _terms_by_category(_claim(_find_all(keywords, search_text(paper.abstract))), rules)
     return [
-        _evidence(title[index], abstract[index], hint)
+        _evidence(title[index], abstract[index], hint, rules.categories[index].described)
         for index, hint in enumerate(_hints(rules, paper))
     ]
 
@@ -232,16 +383,35 @@ def _compatible(hit: _Hit, other: _Hit) -> bool:
 
 
 def _evidence(
-    title_terms: list[str], abstract_terms: list[str], hint: tuple[str, int] | None
+    title_terms: list[str],
+    abstract_terms: list[str],
+    hint: tuple[str, int] | None,
+    described: frozenset[str],
 ) -> _Evidence:
     titles = tuple(dict.fromkeys(title_terms))
     counts = {
         term: min(abstract_terms.count(term), REPEAT_CAP) for term in dict.fromkeys(abstract_terms)
     }
-    score = TITLE_WEIGHT * len(titles) + ABSTRACT_WEIGHT * sum(counts.values())
-    if hint is not None:
-        score += hint[1]
-    return _Evidence(score, titles, tuple(counts.items()), None if hint is None else hint[0])
+
+    def weight(term: str) -> float:
+        return DESCRIPTION_WEIGHT if term in described else 1.0
+
+    terms_score = TITLE_WEIGHT * sum(map(weight, titles)) + ABSTRACT_WEIGHT * sum(
+        weight(term) * count for term, count in counts.items()
+    )
+    score = terms_score + (hint[1] if hint is not None else 0)
+    return _Evidence(
+        score,
+        terms_score,
+        tuple(_marked(term, described) for term in titles),
+        tuple((_marked(term, described), count) for term, count in counts.items()),
+        None if hint is None else hint[0],
+    )
+
+
+def _marked(term: str, described: frozenset[str]) -> str:
+    """A description word as the reason shows it, so a forker knows where it came from."""
+    return f"{term} (description)" if term in described else term
 
 
 def _hints(rules: Rules, paper: Paper) -> list[tuple[str, int] | None]:

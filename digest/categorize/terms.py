@@ -31,6 +31,20 @@ _ASCII_NON_WORD_TO_SPACE = str.maketrans(
     {char: " " for char in map(chr, range(128)) if not char.isalnum() and char != "_"}
 )
 _PLURAL_Y = "(?:y|ies)"
+# Irregular plurals of the last word that science writes every day, by the singular's ending:
+# spectrum/spectra, criterion/criteria, phenomenon/phenomena, analysis/analyses, nucleus/nuclei,
+# matrix/matrices, vertex/vertices, nebula/nebulae. The regular +s/+es stays allowed too.
+_IRREGULAR = (
+    ("um", "(?:ums?|a)"),
+    ("rion", "(?:rions?|ria)"),
+    ("enon", "(?:enons?|ena)"),
+    ("is", "(?:is|es)"),
+    ("us", "(?:us|uses|i)"),
+    ("ix", "(?:ix|ixes|ices)"),
+    ("ex", "(?:ex|exes|ices)"),
+    ("a", "(?:as?|ae)"),
+)
+_IRREGULAR_FROM = 4  # shorter words (bus, gas, via, plus) keep the regular plural
 # re.IGNORECASE also equates these with i, i and s (Python's re._casefix) and str.lower() does
 # not; it also lowers U+0130 to two characters. Folding them first makes a lower-case regex on
 # folded text match exactly where the case-insensitive one matches (tests check every character).
@@ -78,8 +92,8 @@ def compile_term(text: str) -> CompiledTerm:
     """The term's lead and key, following the morphology rule of digest.categorize.rules."""
     words = _words_of(text)
     lead = words[0].rstrip("*").lower()
-    if len(words) == 1 and _word_parts(words[0], last=True)[1] == _PLURAL_Y:
-        lead = lead[:-1]
+    if len(words) == 1 and not words[0].endswith("*"):
+        lead = _word_parts(lead, last=True)[0]
     if not text.isascii():
         return CompiledTerm(text, lead, (), on_folded=False)
     parts = _parts([word.lower() for word in words])
@@ -110,13 +124,22 @@ def _parts(words: list[str]) -> list[tuple[str, str]]:
 
 
 def _word_parts(word: str, *, last: bool) -> tuple[str, str]:
-    """The literal a word's matches start with, and the regex for the rest of it."""
+    """The literal a word's matches start with, and the regex for the rest of it.
+
+    A prefix takes the rest of its word possessively (`\\w*+`): it cannot give letters back, so
+    no term, however many prefixes it chains, makes the regex backtrack; the next word of the
+    term follows after a space or hyphen.
+    """
     if word.endswith("*"):
-        return word.rstrip("*"), r"\w*"
+        return word.rstrip("*"), r"\w*+"
     if not last:
         return word, ""
     if len(word) > 1 and word[-1] in "yY" and word[-2].lower() not in "aeiou":
         return word[:-1], _PLURAL_Y
+    if len(word) >= _IRREGULAR_FROM:
+        for ending, regex in _IRREGULAR:
+            if word.lower().endswith(ending):
+                return word[: -len(ending)], regex
     return word, "(?:s|es)?"
 
 

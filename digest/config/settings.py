@@ -91,6 +91,7 @@ class ArxivSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_
 
 class CategorySpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     name: Text
+    description: str = ""
     keywords: tuple[Text, ...] = ()
     exclude: tuple[Text, ...] = ()
     arxiv_categories: tuple[Text, ...] = ()

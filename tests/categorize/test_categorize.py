@@ -283,11 +283,32 @@ def test_the_primary_category_weighs_more_than_a_cross_list() -> None:
     )
 
 
-def test_a_category_with_only_arxiv_hints_can_win() -> None:
+def test_a_hint_alone_places_nothing() -> None:
     cfg = config(topic("Words", "alpha"), CategorySpec(name="Robots", arxiv_categories=("cs.RO",)))
     decision = categorize(paper("Nothing", primary="cs.RO"), build_rules(cfg))
+    assert decision.category == FALLBACK
+    assert decision.reason == "no topic term matched"
+
+
+def test_a_hint_tips_a_paper_between_topics_with_term_evidence() -> None:
+    cfg = config(topic("Words", "alpha"), topic("Robots", "beta", arxiv=("cs.RO",)))
+    decision = categorize(paper("Alpha and beta", primary="cs.RO"), build_rules(cfg))
     assert decision.category == "Robots"
-    assert decision.reason == "arXiv: cs.RO"
+    assert decision.reason == "title: beta; arXiv: cs.RO"
+
+
+def test_an_off_topic_paper_scoring_only_from_its_hint_is_not_listed() -> None:
+    """Issue 21: a prism spectrograph paper in astro-ph.IM scored min_score from the hint."""
+    cfg = config(
+        topic("Instruments", "telescope", arxiv=("astro-ph.IM",)),
+        relevance=RelevanceSettings(min_score=2),
+    )
+    decision = categorize(
+        paper("A new prism spectrograph", "We describe a telescope.", primary="astro-ph.IM"),
+        build_rules(cfg),
+    )
+    assert (decision.category, decision.relevant) == (FALLBACK, False)
+    assert decision.reason.startswith("term score 1 below min_score 2")
 
 
 # --- relevance filter ----------------------------------------------------------------------------
@@ -306,7 +327,7 @@ def test_a_score_below_min_score_marks_the_paper_irrelevant() -> None:
     cfg = config(topic("Memory", "memristor", "crossbar"), relevance=RelevanceSettings(min_score=4))
     weak = categorize(paper("A study", "One memristor."), build_rules(cfg))
     assert (weak.category, weak.relevant) == (FALLBACK, False)
-    assert weak.reason.startswith("score 1 below min_score 4")
+    assert weak.reason.startswith("term score 1 below min_score 4")
     strong = categorize(paper("Memristor crossbars", "A memristor."), build_rules(cfg))
     assert (strong.category, strong.relevant) == ("Memory", True)
 

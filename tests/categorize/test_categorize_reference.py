@@ -45,11 +45,13 @@ class RefCategory:
     keywords: tuple[RefTerm, ...]
     exclude: tuple[RefTerm, ...]
     arxiv: tuple[str, ...]
+    described: frozenset[str]
 
 
 REF_SEPARATOR = r"[\s\-\u2010-\u2015]*"
 RefRules = tuple[list[RefCategory], list[RefTerm]]
-RefEvidence = tuple[int, tuple[str, ...], tuple[tuple[str, int], ...], str | None]
+# (score with the hint, score of terms alone, title terms, abstract terms and counts, hint)
+RefEvidence = tuple[float, float, tuple[str, ...], tuple[tuple[str, int], ...], str | None]
 
 
 def ref_term(text: str) -> RefTerm:
@@ -57,31 +59,138 @@ def ref_term(text: str) -> RefTerm:
     parts = [ref_word(word, last=index == len(words) - 1) for index, word in enumerate(words)]
     pattern = re.compile(r"(?<!\w)" + REF_SEPARATOR.join(parts) + r"(?!\w)", re.IGNORECASE)
     lead = words[0].rstrip("*").lower()
-    if len(words) == 1 and parts[0].endswith("(?:y|ies)"):
-        lead = lead[:-1]
+    if len(words) == 1 and not words[0].endswith("*"):
+        # A one-word term's lead is what all its forms share: the word without its ending.
+        lead = re.sub(r"\(\?:.*\)\??$", "", parts[0]).replace("\\", "").lower()
     return RefTerm(text, pattern, lead)
+
+
+# Singular ending -> its plural's possible endings, as the rule lists them (words of 4+ letters).
+REF_IRREGULAR = {
+    "um": ["um", "ums", "a"],
+    "rion": ["rion", "rions", "ria"],
+    "enon": ["enon", "enons", "ena"],
+    "is": ["is", "es"],
+    "us": ["us", "uses", "i"],
+    "ix": ["ix", "ixes", "ices"],
+    "ex": ["ex", "exes", "ices"],
+    "a": ["a", "as", "ae"],
+}
 
 
 def ref_word(word: str, *, last: bool) -> str:
     if word.endswith("*"):
-        return re.escape(word.rstrip("*")) + r"\w*"
+        return "(?>" + re.escape(word.rstrip("*")) + r"\w*)"
     if not last:
         return re.escape(word)
     if len(word) > 1 and word[-1] in "yY" and word[-2].lower() not in "aeiou":
         return re.escape(word[:-1]) + "(?:y|ies)"
+    for ending, forms in REF_IRREGULAR.items():
+        if len(word) >= 4 and word.lower().endswith(ending):
+            stem = re.escape(word[: -len(ending)])
+            return stem + "(?:" + "|".join(forms) + ")"
     return re.escape(word) + "(?:s|es)?"
 
 
-def ref_rules(config: Config) -> RefRules:
-    categories = [
-        RefCategory(
-            spec.name,
-            tuple(map(ref_term, spec.keywords)),
-            tuple(map(ref_term, spec.exclude)),
-            tuple(spec.arxiv_categories),
-        )
-        for spec in config.categories
+REF_COMMON = set(
+    [
+        "about",
+        "also",
+        "among",
+        "and",
+        "applications",
+        "approach",
+        "based",
+        "between",
+        "both",
+        "contribution",
+        "different",
+        "each",
+        "either",
+        "from",
+        "into",
+        "like",
+        "many",
+        "method",
+        "more",
+        "most",
+        "much",
+        "other",
+        "over",
+        "paper",
+        "papers",
+        "same",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whose",
+        "with",
+        "within",
+        "without",
+        "work",
+        "works",
     ]
+)
+
+
+def ref_singular(word: str) -> str:
+    if word.endswith("s") and not (
+        word.endswith("ss") or word.endswith("is") or word.endswith("us")
+    ):
+        return word[:-1]
+    return word
+
+
+def ref_described(spec: CategorySpec, config: Config) -> list[str]:
+    """Description words of 4+ letters, singular, minus common ones, other topics' and keywords."""
+
+    def words(text: str) -> list[str]:
+        return [ref_singular(w) for w in re.findall(r"[^\W\d_]{4,}", text.lower())]
+
+    others = {
+        w for other in config.categories if other is not spec for w in words(other.description)
+    }
+    keywords = {k.lower() for k in spec.keywords}
+    kept: list[str] = []
+    for word in words(spec.description):
+        if word not in (*REF_COMMON, *others, *keywords, *kept):
+            kept.append(word)
+    return kept
+
+
+def ref_rules(config: Config) -> RefRules:
+    categories = []
+    for spec in config.categories:
+        described = ref_described(spec, config)
+        categories.append(
+            RefCategory(
+                spec.name,
+                tuple(map(ref_term, [*spec.keywords, *described])),
+                tuple(map(ref_term, spec.exclude)),
+                tuple(spec.arxiv_categories),
+                frozenset(described),
+            )
+        )
     return categories, [ref_term(text) for text in config.relevance.exclude_terms]
 
 
@@ -128,19 +237,35 @@ def ref_hint(patterns: Sequence[str], paper: Paper) -> tuple[str, int] | None:
 
 
 def ref_evidence(
-    titles: list[str], abstracts: list[str], hint: tuple[str, int] | None
+    titles: list[str], abstracts: list[str], hint: tuple[str, int] | None, described: frozenset[str]
 ) -> RefEvidence:
     title_terms = tuple(dict.fromkeys(titles))
     counts = {
         term: min(abstracts.count(term), fast.REPEAT_CAP) for term in dict.fromkeys(abstracts)
     }
-    score = fast.TITLE_WEIGHT * len(title_terms) + fast.ABSTRACT_WEIGHT * sum(counts.values())
-    score += hint[1] if hint else 0
-    return score, title_terms, tuple(counts.items()), hint[0] if hint else None
+    terms = 0.0
+    for term in title_terms:
+        terms += fast.TITLE_WEIGHT * (fast.DESCRIPTION_WEIGHT if term in described else 1)
+    for term, count in counts.items():
+        terms += (
+            fast.ABSTRACT_WEIGHT * count * (fast.DESCRIPTION_WEIGHT if term in described else 1)
+        )
+    score = terms + (hint[1] if hint else 0)
+
+    def shown(term: str) -> str:
+        return f"{term} (description)" if term in described else term
+
+    return (
+        score,
+        terms,
+        tuple(map(shown, title_terms)),
+        tuple((shown(term), n) for term, n in counts.items()),
+        hint[0] if hint else None,
+    )
 
 
 def ref_explain(evidence: RefEvidence) -> str:
-    _, titles, abstracts, hint = evidence
+    _, _, titles, abstracts, hint = evidence
     parts = []
     if titles:
         parts.append("title: " + ", ".join(titles))
@@ -180,21 +305,23 @@ def ref_categorize(paper: Paper, config: Config, rules: RefRules) -> Decision:
             [hit[4] for hit in title_hits if hit[2] == index],
             [hit[4] for hit in abstract_hits if hit[2] == index],
             ref_hint(category.arxiv, paper),
+            category.described,
         )
         for index, category in enumerate(categories)
     ]
     found = [(i, ref_first(category.exclude, text)) for i, category in enumerate(categories)]
     ruled_out = {i: term for i, term in found if term is not None}
     note = "; ".join(f"ruled out {categories[i].name} by {term}" for i, term in ruled_out.items())
-    open_ = [i for i in range(len(categories)) if i not in ruled_out]
+    # Only topics with term evidence compete; the hint then adds to their scores.
+    open_ = [i for i in range(len(categories)) if i not in ruled_out and evidence[i][1] > 0]
     best = max(open_, key=lambda i: (evidence[i][0], -i), default=None)
-    if best is None or evidence[best][0] == 0:
-        matched = any(item[0] for item in evidence)
+    if best is None:
+        matched = any(item[1] for item in evidence)
         reason = "no other topic matched" if matched else "no topic term matched"
         return Decision(fallback, ref_bounded(ref_join(reason, note)))
     explanation = ref_join(ref_explain(evidence[best]), note)
-    if evidence[best][0] < config.relevance.min_score:
-        below = f"score {evidence[best][0]} below min_score {config.relevance.min_score:g}"
+    if evidence[best][1] < config.relevance.min_score:
+        below = f"term score {evidence[best][1]:g} below min_score {config.relevance.min_score:g}"
         return Decision(fallback, ref_bounded(f"{below}: {explanation}"), relevant=False)
     return Decision(categories[best].name, ref_bounded(explanation))
 
@@ -236,6 +363,7 @@ CUSTOM = Config(
         ),
         CategorySpec(
             name="Language",
+            description="Language models, tokens and text: their training and their energy.",
             keywords=(
                 "language model",
                 "large language model",
@@ -249,6 +377,7 @@ CUSTOM = Config(
         ),
         CategorySpec(
             name="Systems",
+            description="Accelerators, chips and circuits; memory systems and their energy.",
             keywords=("in-memory computing", "accelerat*", "energy efficien*", "memory", "study"),
             arxiv_categories=("cs.AR", "cond-mat.*"),
         ),
