@@ -1,0 +1,51 @@
+"""DIGEST_NOTIFY: the Apprise URLs a run pushes to, and the one word each may be named by.
+
+The URLs carry tokens and passwords, so nothing the bot says ever quotes one: a service is named
+by its kind (the URL's scheme, such as "json" or "mailto") and, when there are several, its
+place in the list. Reading the variable needs no Apprise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import quote
+
+VARIABLE = "DIGEST_NOTIFY"
+DEFAULT_SERVER = "https://github.com"
+
+# Whitespace separates URLs; so does a comma right before the next URL's scheme. Other commas
+# stay: Apprise URLs use them inside, as in mailto://…?to=a@example.org,b@example.org
+_SEPARATOR = re.compile(r"\s+|,+(?=[A-Za-z][A-Za-z0-9+.-]{0,31}://)")
+_KIND = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31})://")
+
+
+def notify_urls(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The URLs in DIGEST_NOTIFY, in order; none when it is unset or blank."""
+    pieces = _SEPARATOR.split(env.get(VARIABLE, ""))
+    return tuple(url for piece in pieces if (url := piece.strip(",")))
+
+
+def service_kind(url: str) -> str:
+    """The URL's scheme, which names the service and holds no secret."""
+    match = _KIND.match(url)
+    return match[1].lower() if match else "an entry that is no URL"
+
+
+def service_name(urls: tuple[str, ...], position: int) -> str:
+    """How the bot names the URL at `position` (from 0): its kind, and its place if several."""
+    kind = service_kind(urls[position])
+    return f"{kind} (URL {position + 1} of {len(urls)})" if len(urls) > 1 else kind
+
+
+def readme_url(env: Mapping[str, str], readme: str) -> str | None:
+    """The README on GitHub, for "…and 212 more": the file on the branch the run publishes to,
+    or the repository's front page when the branch is not known; None outside GitHub."""
+    repository = env.get("GITHUB_REPOSITORY", "").strip()
+    if not repository:
+        return None
+    server = (env.get("GITHUB_SERVER_URL", "").strip() or DEFAULT_SERVER).rstrip("/")
+    branch = env.get("GITHUB_REF_NAME", "").strip()
+    if not branch:
+        return f"{server}/{repository}"
+    return f"{server}/{repository}/blob/{quote(branch)}/{quote(readme)}"
