@@ -3,7 +3,8 @@ scripts/update_digest.py.
 
 Exit codes: 0 done (changed or not), 1 the run failed and changed nothing, 2 a mistake in
 config.yml, the environment or the command line. `--check` only validates the config (0 or 2;
-1 when the workflow's step output cannot be written).
+1 when the workflow's step output cannot be written); `--notify-test` only sends a test message
+to each DIGEST_NOTIFY URL (0 all sent, 1 not, 2 when DIGEST_NOTIFY is unset).
 """
 
 from __future__ import annotations
@@ -66,9 +67,17 @@ def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace
         help="only validate the config, offline; in GitHub Actions also write the step output "
         "open_issue=true|false to GITHUB_OUTPUT (the daily workflow's first job)",
     )
+    parser.add_argument(
+        "--notify-test",
+        action="store_true",
+        help="only send one test message to each URL in DIGEST_NOTIFY and say which went through "
+        "(exit 0 when all did, 1 otherwise)",
+    )
     args = parser.parse_args(argv)
     if args.check and (args.now or args.since or args.dry_run):
         parser.error("--check takes no other option than --config")
+    if args.notify_test and (args.check or args.now or args.since or args.dry_run):
+        parser.error("--notify-test takes no other option")
     return args
 
 
@@ -106,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv, output)
     if args.check:
         return _check(args.config, env, output)
+    if args.notify_test:
+        return _notify_test(env, output)
     return _run(args, env, output)
 
 
@@ -119,6 +130,18 @@ def _check(config: Path, env: dict[str, str], output: Output) -> int:
         return _failed(output, str(error), error.exit_code)
     output.finish([confirmation])
     return 0
+
+
+def _notify_test(env: dict[str, str], output: Output) -> int:
+    """--notify-test: a line per service; the pipeline is not imported."""
+    from digest.notify import notify_test
+
+    try:
+        lines, all_sent = notify_test(env)
+    except DigestError as error:
+        return _failed(output, str(error), error.exit_code)
+    output.finish(lines)
+    return 0 if all_sent else 1
 
 
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:

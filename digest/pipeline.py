@@ -17,6 +17,7 @@ from digest.categorize.rules import build_rules, categorize
 from digest.config.settings import Config, ConfigError, load_config
 from digest.fetch.pages import endpoint_from_env, fetch_papers
 from digest.layout import Layout
+from digest.notify import RunNews, notifier_from_env, readme_url
 from digest.plan.fetch_plan import FetchPlan, loaded_since, plan_fetch
 from digest.publish.github.target import target_from_env
 from digest.publish.publisher import Published, publish
@@ -81,8 +82,15 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         started=plan.started,
         taken=archive.taken,
     )
-    message = commit_message(today, News.of(changes), config.category_order)
+    news = News.of(changes)
+    message = commit_message(today, news, config.category_order)
     published = publish(changes, message, layout, target, dry_run=options.dry_run)
+    notifier = None if options.dry_run else notifier_from_env(env)
+    if notifier is not None:
+        readme = readme_url(env, layout.repo_path(layout.readme))
+        notifier.news(
+            RunNews(config.title, today, readme, news.new, news.updated, config.category_order)
+        )
     watch_freshness(
         layout,
         archive,
@@ -92,6 +100,7 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         today=today,
         news=bool(changes.new),
         dry_run=options.dry_run,
+        notifier=notifier,
     )
     return RunReport(config, plan, fetched.read, fetched.requests, changes, published)
 

@@ -18,6 +18,7 @@ from digest.errors import DigestError
 
 if TYPE_CHECKING:
     from digest.layout import Layout
+    from digest.notify import Notifier
     from digest.publish.github.target import GithubTarget
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,19 @@ def watch_freshness(
     today: date,
     news: bool,
     dry_run: bool,
+    notifier: Notifier | None = None,
 ) -> None:
-    """The alarm stage: find the last day news arrived, and report while the digest is stuck."""
+    """The alarm stage: find the last day news arrived, and report while the digest is stuck;
+    the notifier pushes when it gets stuck and when papers arrive again (it needs the last
+    news before today for that)."""
     news_today = today if news else None
     last_news = last_news_day(layout, archive, history.started, config.query, news_today)
     stale = staleness(last_news, today, config.alerts)
+    if notifier is not None and not dry_run:
+        before = (
+            last_news_day(layout, archive, history.started, config.query) if news else last_news
+        )
+        notifier.freshness(before, today, news=news, config=config)
     report_staleness(stale, config.alerts, target, today=today, news_today=news, dry_run=dry_run)
 
 
