@@ -9,13 +9,14 @@ to the README.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 
 import msgspec
 
-from digest.markdown import authors_line, bold, day, escape, italics, link
+from digest.markdown import authors_line, bold, day, italics, link
 from digest.records import Entry
 
 MAX_PAPERS = 50
@@ -25,6 +26,10 @@ REVISED = "Revised"
 _TITLE_CHARS = 200
 _ELLIPSIS = "…"
 _GAP = "\n\n"
+# Chat services read Markdown loosely and some (Slack) show every backslash: only the marks that
+# would start emphasis, code, a link or HTML are escaped, and a backslash only where it would
+# escape the next mark (TeX's \alpha stays as written).
+_MARKS = re.compile(r"([*_`~<>\[\]]|\\(?=[!-/:-@\[-`{-~]))")
 
 
 class Kind(StrEnum):
@@ -126,7 +131,7 @@ def _body(news: RunNews, markdown: bool, room: int) -> str:
         for index, entry in enumerate(entries):
             piece = _item(entry, new, markdown)
             if index == 0:
-                title = bold(escape(heading)) if markdown else heading
+                title = bold(_inline(heading)) if markdown else heading
                 piece = f"{_GAP if body else ''}{title}\n{piece}"
             else:
                 piece = "\n" + piece
@@ -157,8 +162,8 @@ def _item(entry: Entry, new: bool, markdown: bool) -> str:
     revised = f" · v{paper.version}, revised {day(paper.updated)}" if paper.version > 1 else ""
     authors = authors_line(paper.authors)
     if markdown:
-        title = link(escape(paper.title, _TITLE_CHARS) or paper.versioned_id, paper.abs_url)
-        byline = f" · {italics(escape(authors))}" if authors else ""
+        title = link(_inline(paper.title, _TITLE_CHARS) or paper.versioned_id, paper.abs_url)
+        byline = f" · {italics(_inline(authors))}" if authors else ""
         return f"- {mark}{title}{revised}{byline}"
     title = _cut(" ".join(paper.title.split()), _TITLE_CHARS) or paper.versioned_id
     byline = f" · {authors}" if authors else ""
@@ -170,6 +175,12 @@ def _more(count: int, readme_url: str | None, markdown: bool) -> str:
     if readme_url is None:
         return f"{words} in the digest's README."
     return f"{words}: {link('the full list', readme_url) if markdown else readme_url}"
+
+
+def _inline(text: str, limit: int | None = None) -> str:
+    """Markdown that shows `text` as written, on one line, cut at `limit` characters."""
+    text = " ".join(text.split())
+    return _MARKS.sub(r"\\\1", text if limit is None else _cut(text, limit))
 
 
 def _cut(text: str, limit: int) -> str:

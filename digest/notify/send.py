@@ -66,7 +66,9 @@ def _deliver_one(
         return Delivery(position, True)
     if result.status == apprise.AppriseResultStatus.TIMEOUT:
         return Delivery(position, False, f"no answer within {SERVICE_SECONDS:.0f} s")
-    return Delivery(position, False, "the service refused it or could not be reached")
+    return Delivery(
+        position, False, "the service refused it, did not answer in time or could not be reached"
+    )
 
 
 def _budget(service: apprise.plugins.NotifyBase) -> Budget:

@@ -26,15 +26,15 @@ def notify_urls(env: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(url for piece in pieces if (url := piece.strip(",")))
 
 
-def service_kind(url: str) -> str:
-    """The URL's scheme, which names the service and holds no secret."""
+def service_kind(url: str) -> str | None:
+    """The URL's scheme, which names the service and holds no secret; None without one."""
     match = _KIND.match(url)
-    return match[1].lower() if match else "an entry that is no URL"
+    return match[1].lower() if match else None
 
 
 def service_name(urls: tuple[str, ...], position: int) -> str:
     """How the bot names the URL at `position` (from 0): its kind, and its place if several."""
-    kind = service_kind(urls[position])
+    kind = service_kind(urls[position]) or "an entry without scheme://"
     return f"{kind} (URL {position + 1} of {len(urls)})" if len(urls) > 1 else kind
 
 
