@@ -77,7 +77,7 @@ class Notifier(msgspec.Struct, frozen=True):
         if deliveries is None:
             log.warning("%s; nothing was pushed", _MISSING_APPRISE)
             return
-        sent = [service_name(self.urls, d.position) for d in deliveries if d.sent]
+        sent = [service_name(self.urls, d.position, d.service) for d in deliveries if d.sent]
         if sent:
             log.info("pushed %s to %s", what, ", ".join(sent))
         for delivery in deliveries:
@@ -86,7 +86,7 @@ class Notifier(msgspec.Struct, frozen=True):
                     "could not push %s to %s: %s; the run's own work is done all the same "
                     "(check that DIGEST_NOTIFY URL, and try it with arxiv-digest --notify-test)",
                     what,
-                    service_name(self.urls, delivery.position),
+                    service_name(self.urls, delivery.position, delivery.service),
                     delivery.problem,
                 )
 
@@ -111,7 +111,7 @@ def notify_test(env: Mapping[str, str]) -> tuple[list[str], bool]:
         raise NotifySettingsError(_MISSING_APPRISE)
     lines = []
     for delivery in deliveries:
-        name = service_name(urls, delivery.position)
+        name = service_name(urls, delivery.position, delivery.service)
         if delivery.sent:
             lines.append(f"{name}: test message sent")
         else:

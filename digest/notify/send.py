@@ -28,11 +28,13 @@ _TEXT_SHARE = 0.9
 
 
 class Delivery(msgspec.Struct, frozen=True):
-    """Whether the message reached one URL's service, and if not, why in a few words."""
+    """Whether the message reached one URL's service (Apprise's name for it, such as "Slack"),
+    and if not, why in a few words."""
 
     position: int
     sent: bool
     problem: str = ""
+    service: str = ""
 
 
 def deliver(urls: tuple[str, ...], compose: Callable[[Budget], Message]) -> list[Delivery]:
@@ -49,6 +51,7 @@ def _deliver_one(
             service = apprise.Apprise.instantiate(url, asset=asset)
             if service is None:
                 return Delivery(position, False, "Apprise does not understand this URL")
+            name = str(service.service_name or "")
             message = compose(_budget(service))
             sender = apprise.Apprise(asset=asset)
             sender.add(service)
@@ -63,12 +66,11 @@ def _deliver_one(
     except Exception as error:  # a plugin's bug must not stop the run; its text may quote the URL
         return Delivery(position, False, f"Apprise failed ({type(error).__name__})")
     if result.status == apprise.AppriseResultStatus.SUCCESS:
-        return Delivery(position, True)
+        return Delivery(position, True, service=name)
     if result.status == apprise.AppriseResultStatus.TIMEOUT:
-        return Delivery(position, False, f"no answer within {SERVICE_SECONDS:.0f} s")
-    return Delivery(
-        position, False, "the service refused it, did not answer in time or could not be reached"
-    )
+        return Delivery(position, False, f"no answer within {SERVICE_SECONDS:.0f} s", name)
+    problem = "the service refused it, did not answer in time or could not be reached"
+    return Delivery(position, False, problem, name)
 
 
 def _budget(service: apprise.plugins.NotifyBase) -> Budget:

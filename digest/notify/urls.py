@@ -32,9 +32,12 @@ def service_kind(url: str) -> str | None:
     return match[1].lower() if match else None
 
 
-def service_name(urls: tuple[str, ...], position: int) -> str:
-    """How the bot names the URL at `position` (from 0): its kind, and its place if several."""
+def service_name(urls: tuple[str, ...], position: int, service: str = "") -> str:
+    """How the bot names the URL at `position` (from 0): its kind, the service Apprise found
+    behind a plain https:// webhook URL, and its place if there are several."""
     kind = service_kind(urls[position]) or "an entry without scheme://"
+    if service and kind in ("http", "https"):
+        kind = f"{kind} ({service})"
     return f"{kind} (URL {position + 1} of {len(urls)})" if len(urls) > 1 else kind
 
 

@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from digest.cli import main
-from digest.notify.urls import notify_urls, readme_url
+from digest.notify.urls import notify_urls, readme_url, service_name
 from tests.notify.receivers import (
     HOOK_TOKEN,
     MAIL_PASSWORD,
@@ -108,3 +108,11 @@ def test_the_readme_link_points_at_the_branch_the_run_publishes_to() -> None:
         "https://github.com/octo/digest"
     )
     assert readme_url({}, "README.md") is None
+
+
+def test_services_are_named_by_kind_never_by_url() -> None:
+    urls = ("json://127.0.0.1/hook/t0ken", "https://hooks.slack.com/services/T0/B0/s3cret")
+    assert service_name(urls, 0) == "json (URL 1 of 2)"
+    assert service_name(urls, 1, "Slack") == "https (Slack) (URL 2 of 2)"
+    assert service_name(("mailto://u:p@example.org",), 0, "E-Mail") == "mailto"
+    assert service_name(("t0ken-without-scheme",), 0) == "an entry without scheme://"
