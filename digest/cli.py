@@ -3,7 +3,8 @@ scripts/update_digest.py.
 
 Exit codes: 0 done (changed or not), 1 the run failed and changed nothing, 2 a mistake in
 config.yml, the environment or the command line. `--check` only validates the config (0 or 2;
-1 when the workflow's step output cannot be written).
+1 when the workflow's step output cannot be written); `--notify-test` only sends a test message
+to each DIGEST_NOTIFY URL (0 all sent, 1 not, 2 when DIGEST_NOTIFY is unset).
 """
 
 from __future__ import annotations
@@ -68,9 +69,17 @@ def parse_args(argv: Sequence[str] | None, output: Output) -> argparse.Namespace
         action="store_true",
         help="only validate the config, offline",
     )
+    parser.add_argument(
+        "--notify-test",
+        action="store_true",
+        help="only send one test message to each URL in DIGEST_NOTIFY and say which went through "
+        "(exit 0 when all did, 1 otherwise)",
+    )
     args = parser.parse_args(argv)
     if args.check and (args.now or args.since or args.dry_run):
         parser.error("--check takes no other option than --config")
+    if args.notify_test and (args.check or args.now or args.since or args.dry_run):
+        parser.error("--notify-test takes no other option")
     return args
 
 
@@ -108,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv, output)
     if args.check:
         return _check(args.config, env, output)
+    if args.notify_test:
+        return _notify_test(env, output)
     return _run(args, env, output)
 
 
@@ -121,6 +132,18 @@ def _check(config: Path, env: dict[str, str], output: Output) -> int:
         return _failed(output, str(error), error.exit_code)
     output.finish([confirmation])
     return 0
+
+
+def _notify_test(env: dict[str, str], output: Output) -> int:
+    """--notify-test: a line per service; the pipeline is not imported."""
+    from digest.notify import notify_test
+
+    try:
+        lines, all_sent = notify_test(env)
+    except DigestError as error:
+        return _failed(output, str(error), error.exit_code)
+    output.finish(lines)
+    return 0 if all_sent else 1
 
 
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
@@ -150,6 +173,8 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
 def _options(args: argparse.Namespace, env: Mapping[str, str]) -> RunOptions:
     """The run's options from the command line and the environment, or a SettingsError."""
     from digest.fetch import endpoint_from_env
+    from digest.layout import repository_pages
+    from digest.notify import notifier_from_env
     from digest.pipeline import RunOptions
     from digest.publish.github.target import target_from_env
 
@@ -164,6 +189,8 @@ def _options(args: argparse.Namespace, env: Mapping[str, str]) -> RunOptions:
         endpoint=endpoint_from_env(env),
         workspace=_workspace(args.config, env, github=target is not None),
         target=target,
+        notifier=notifier_from_env(env),
+        pages=repository_pages(env),
         backfill_from=args.since,
     )
 

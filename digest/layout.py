@@ -8,9 +8,11 @@ reads its state from `site/archive` either way.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import msgspec
 
@@ -65,3 +67,27 @@ class Layout(msgspec.Struct, frozen=True):
     def link_from_readme(self, relative: str) -> str:
         """A Markdown link target from the README to another config-relative file."""
         return posixpath.relpath(relative, posixpath.dirname(self.readme) or ".")
+
+
+class RepositoryPages(msgspec.Struct, frozen=True):
+    """Where GitHub shows the repository's files: links for messages and the feed."""
+
+    server: str
+    repository: str
+    branch: str
+
+    def file(self, path: str) -> str:
+        """The file's page on the branch the run publishes to, or the repository's front page
+        when the branch is not known."""
+        if not self.branch:
+            return f"{self.server}/{self.repository}"
+        return f"{self.server}/{self.repository}/blob/{quote(self.branch)}/{quote(path)}"
+
+
+def repository_pages(env: Mapping[str, str]) -> RepositoryPages | None:
+    """From the variables GitHub Actions sets; None outside GitHub."""
+    repository = env.get("GITHUB_REPOSITORY", "").strip()
+    if not repository:
+        return None
+    server = (env.get("GITHUB_SERVER_URL", "").strip() or "https://github.com").rstrip("/")
+    return RepositoryPages(server, repository, env.get("GITHUB_REF_NAME", "").strip())

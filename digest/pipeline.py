@@ -18,7 +18,8 @@ from digest.archive.page import DayPage
 from digest.categorize import build_rules, categorize
 from digest.config import Config, load_config
 from digest.fetch import fetch_papers
-from digest.layout import Layout
+from digest.layout import Layout, RepositoryPages
+from digest.notify import RunNews
 from digest.plan import RunPlan, look_back_days, plan_run
 from digest.publish import Published, publish
 from digest.records import Entry, Known
@@ -27,6 +28,7 @@ from digest.render.readme import read_readme
 from digest.window import Horizon, in_window, merge, window_start
 
 if TYPE_CHECKING:
+    from digest.notify import Notifier
     from digest.publish.github.target import GithubTarget
 
 
@@ -39,6 +41,9 @@ class RunOptions(msgspec.Struct, frozen=True):
     endpoint: str
     workspace: Path
     target: GithubTarget | None = None
+    notifier: Notifier | None = None
+    pages: RepositoryPages | None = None
+    """Where GitHub shows the repository's files (None outside GitHub)."""
     backfill_from: date | None = None
 
 
@@ -90,15 +95,22 @@ def run_digest(options: RunOptions) -> RunReport:
     revised = tuple(decide(known) for known in merged.revised)
     dropped = len(_listed_before(archive, config) - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
+    order = config.category_order
     published = publish(
         rendered.files,
         rendered.readme,
-        commit_message(today, news, config.category_order),
+        commit_message(today, news, order),
         layout,
         options.target,
         declared=declared_paths(config),
         dry_run=options.dry_run,
     )
+    readme_url = options.pages.file(layout.repo_path(layout.readme)) if options.pages else None
+    if options.notifier is not None and not options.dry_run:
+        options.notifier.news(
+            RunNews(config.title, today, readme_url, news.added, news.revised, order)
+        )
+        options.notifier.freshness(archive.last_news, today, news=bool(added), config=config)
     watch_freshness(
         archive.last_news,
         config.alerts,

@@ -32,6 +32,10 @@ class Stale(msgspec.Struct, frozen=True):
         )
 
 
+def is_announcement_day(day: date, holidays: Collection[date]) -> bool:
+    return day.weekday() < _WEEKDAYS and day not in holidays
+
+
 def announcement_days(after: date, through: date, holidays: Collection[date]) -> int:
     """How many announcement days fall after `after`, up to and including `through`."""
     if through <= after:
