@@ -306,7 +306,7 @@ def test_tricky_texts_get_the_reference_decision(
         CategorySpec(name="First", keywords=keywords[1:] or keywords, arxiv_categories=("cs.NE",)),
         CategorySpec(name="Second", keywords=keywords[:1], exclude=(exclude,) if exclude else ()),
     )
-    config = Config(title="t", query="q", categories=specs, fallback_category="Other")
+    config = Config(title="t", query="all:q", categories=specs, fallback_category="Other")
     item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
     assert fast.categorize(item, fast.build_rules(config, papers)) == expected
@@ -347,7 +347,7 @@ def configs(draw: st.DrawFn) -> Config:
     )
     return Config(
         title="t",
-        query="q",
+        query="all:q",
         categories=tuple(specs),
         fallback_category="Other",
         relevance=relevance,
