@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.factories import NEUROMORPHIC_CONFIG
+
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB_DIR = ROOT / ".github"
 WORKFLOWS_DIR = GITHUB_DIR / "workflows"
@@ -583,11 +585,12 @@ def _settings_step_in(folder: Path, env: dict[str, str]) -> subprocess.Completed
 
 
 def _checkout_with(tmp_path: Path, old: str, new: str) -> Path:
-    """A folder holding the repository's config.yml with `old` replaced by `new`."""
+    """A folder holding a realistic config.yml (the Open Neuromorphic digest's, whatever a fork
+    made of its own) with `old` replaced by `new`."""
     folder = tmp_path / "checkout"
     folder.mkdir()
-    text = (ROOT / "config.yml").read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"config.yml no longer holds {old!r} once: update this test"
+    text = NEUROMORPHIC_CONFIG.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the config no longer holds {old!r} once: update this test"
     (folder / "config.yml").write_text(text.replace(old, new), encoding="utf-8")
     return folder
 

@@ -21,7 +21,7 @@ from digest.categorize import rules as fast
 from digest.categorize.terms import FOLD, SEPARATOR
 from digest.config.settings import CategorySpec, Config, RelevanceSettings
 from digest.records import Decision, Paper
-from tests.factories import shipped_config
+from tests.factories import neuromorphic_config
 from tests.fake_arxiv import SEED_PATH
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
@@ -268,7 +268,7 @@ def seed_papers() -> list[Paper]:
 
 
 @pytest.mark.parametrize("papers", SCANS, ids=SCAN_IDS)
-@pytest.mark.parametrize("config", [shipped_config(), CUSTOM], ids=["default", "custom"])
+@pytest.mark.parametrize("config", [neuromorphic_config(), CUSTOM], ids=["default", "custom"])
 def test_every_seed_paper_gets_the_reference_decision_and_reason(
     config: Config, papers: int | None
 ) -> None:

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from digest.archive.store import History
 from digest.plan.fetch_plan import loaded_since, plan_fetch
 from digest.records import Known
-from tests.factories import make_paper, shipped_config
+from tests.factories import make_paper, neuromorphic_config
 
-CONFIG = shipped_config()
+CONFIG = neuromorphic_config()
 MONDAY = datetime(2026, 2, 9, 5, 17, tzinfo=UTC)
 
 
@@ -60,7 +60,7 @@ def test_an_outage_is_caught_up_but_never_beyond_max_catchup_days() -> None:
 
 
 def test_a_late_sweep_can_be_turned_off() -> None:
-    config = shipped_config(late_sweep_days=0)
+    config = neuromorphic_config(late_sweep_days=0)
     assert plan_fetch(MONDAY, _history(MONDAY - timedelta(days=2)), config).span is None
 
 

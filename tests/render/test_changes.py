@@ -13,7 +13,7 @@ from digest.records import Entry
 from digest.render.changes import Changes, plan_changes
 from digest.render.message import News, commit_message
 from tests.digest_site import Site, at
-from tests.factories import make_entry, make_paper, shipped_config
+from tests.factories import make_entry, make_paper, neuromorphic_config
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 NOW = datetime(2026, 2, 5, 5, 17, tzinfo=UTC)
@@ -29,7 +29,7 @@ def _changes(
     now: datetime = NOW,
 ) -> Changes:
     return plan_changes(
-        shipped_config(),
+        neuromorphic_config(),
         LAYOUT,
         now=now,
         window=new if shown is None else shown,
@@ -47,7 +47,7 @@ def _message(
 ) -> str:
     changes = _changes(new, updated, shown)
     news = News.of(changes)
-    return commit_message(NOW.date(), news, shipped_config().category_order)
+    return commit_message(NOW.date(), news, neuromorphic_config().category_order)
 
 
 def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
