@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from digest.markdown import escape, link
+from digest.words import counted
 
 if TYPE_CHECKING:
     from digest.pipeline import RunReport
@@ -26,14 +27,17 @@ def summary_lines(report: RunReport, seconds: float) -> list[str]:
     if report.plan.revised_since is None and report.plan.span is not None:
         asked = f"papers submitted since {report.plan.span.start:%Y-%m-%d}"
     lines = [
-        f"asked arXiv for {asked} ({report.requests} requests); {report.fetched} papers fetched",
+        f"asked arXiv for {asked} ({counted(report.requests, 'request')}); "
+        f"{counted(report.fetched, 'paper')} fetched",
         f"new {len(changes.new)}, updated {len(changes.updated)}, left the list "
         f"{changes.dropped}; the README lists {len(changes.shown)}",
     ]
     lines += [f"  {name}: {counts[name]}" for name in report.config.category_order if counts[name]]
     lines.append(report.published.outcome)
     github = report.published.github_requests
-    lines.append(f"took {seconds:.1f} s" + (f"; {github} requests to GitHub" if github else ""))
+    lines.append(
+        f"took {seconds:.1f} s" + (f"; {counted(github, 'request')} to GitHub" if github else "")
+    )
     return lines
 
 

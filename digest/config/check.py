@@ -13,6 +13,7 @@ from pathlib import Path
 
 from digest.config.settings import Config, load_config
 from digest.errors import DigestError
+from digest.words import counted
 
 OUTPUT_NAME = "open_issue"
 
@@ -52,6 +53,6 @@ def _write_step_output(path: str, value: str) -> None:
 def _confirmation(config_path: Path, config: Config) -> str:
     topics = len(config.categories)
     return (
-        f"{config_path} is valid: query {config.query!r}, {topics} topic"
-        f"{'' if topics == 1 else 's'}, alerts.open_issue {_flag(config.alerts.open_issue)}"
+        f"{config_path} is valid: query {config.query!r}, {counted(topics, 'topic')}, "
+        f"alerts.open_issue {_flag(config.alerts.open_issue)}"
     )

@@ -31,6 +31,7 @@ from digest.fetch.retry import Retrier
 from digest.fetch.session import CheckedSession, endpoint_from_env
 from digest.plan.fetch_plan import FetchPlan, FetchSpan
 from digest.records import Paper
+from digest.words import counted
 
 __all__ = [
     "ArxivUnreachableError",
@@ -290,7 +291,9 @@ def _check_empty_answer(
     if suspicious and progress.empty_tries < settings.empty_result_retries:
         progress.empty_tries += 1
         raise RequestFailedError(
-            "empty page", f"at offset {progress.offset} of {promised} results", answered=True
+            "empty page",
+            f"at offset {progress.offset} of {counted(promised, 'result')}",
+            answered=True,
         )
     if promised > progress.offset:
         log.warning(

@@ -20,6 +20,7 @@ from digest.markdown import link as md_link
 from digest.records import Entry
 from digest.render.items import brief_items, full_item
 from digest.render.readme import BLOCK_END, BLOCK_START
+from digest.words import counted
 
 ARXIV_THANKS = "Thank you to arXiv for use of its open access interoperability."
 STAMP_FORMAT = "%Y-%m-%d %H:%M UTC"
@@ -172,7 +173,7 @@ def _layout(
     sections = [(name, items) for name, items in grouped.items() if items]
     parts = [heading(1, escape(spec.title)), _freshness(spec, entries), escape(spec.description)]
     if not entries:
-        parts.append(f"No papers were added in the last {spec.window_days} days.")
+        parts.append(f"No papers were added in the last {counted(spec.window_days, 'day')}.")
     else:
         parts += [_contents(sections, new), _where(levels)]
     for index, (name, items) in enumerate(sections):
@@ -191,9 +192,7 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     if entries:
         parts.append(f"Newest arrival: {max(e.arrived for e in entries):%Y-%m-%d}")
     count = len(entries)
-    parts.append(
-        f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days"
-    )
+    parts.append(f"{counted(count, 'paper')} added in the last {counted(spec.window_days, 'day')}")
     if spec.feed_link is not None:
         parts.append(md_link("Atom feed", spec.feed_link))
     return " | ".join(parts)
@@ -230,8 +229,10 @@ def _where(levels: Mapping[str, str]) -> str:
 def _elsewhere_note(count: int) -> str:
     if not count:
         return ""
-    noun = "paper" if count == 1 else "papers"
-    return f"*…and {count} earlier {noun} in this topic, on the archive pages linked at the end.*"
+    return (
+        f"*…and {counted(count, 'earlier paper')} in this topic, on the archive pages linked at "
+        "the end.*"
+    )
 
 
 def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:

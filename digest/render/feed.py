@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 
@@ -34,6 +35,10 @@ class FeedSpec(msgspec.Struct, frozen=True):
     query: str
     max_entries: int
     max_bytes: int
+    # The page readers see the digest on (rel="alternate") and the feed's own address
+    # (rel="self"), when the run knows them: see github_links.
+    home_url: str = ""
+    self_url: str = ""
 
     @property
     def feed_id(self) -> str:
@@ -42,6 +47,17 @@ class FeedSpec(msgspec.Struct, frozen=True):
         import uuid
 
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def github_links(repository: str, branch: str, readme_path: str, feed_path: str) -> dict[str, str]:
+    """FeedSpec's links for a digest published to GitHub: the README's page, and the feed's raw
+    file, the address a feed reader subscribes to. Paths are relative to the repository root."""
+    return {
+        "home_url": f"https://github.com/{repository}/blob/{quote(branch)}/{quote(readme_path)}",
+        "self_url": (
+            f"https://raw.githubusercontent.com/{repository}/{quote(branch)}/{quote(feed_path)}"
+        ),
+    }
 
 
 # Markup around an entry (ids, links, dates, category) and around the feed, in bytes.
@@ -84,6 +100,10 @@ def _atom(spec: FeedSpec, entries: Sequence[Entry]) -> str:
     feed.title(_text(spec.title) or "arXiv digest")
     if _text(spec.description):
         feed.subtitle(_text(spec.description))
+    if spec.home_url:
+        feed.link(href=spec.home_url, rel="alternate", type="text/html")
+    if spec.self_url:
+        feed.link(href=spec.self_url, rel="self", type="application/atom+xml")
     # Atom wants a feed author unless every entry has one; a paper may come without authors.
     feed.author({"name": _text(spec.title) or "arXiv digest"})
     # feedgen 1.0.0 names itself with its version by default; a library upgrade alone must not

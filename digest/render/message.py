@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from digest.records import Entry
+from digest.words import counted
 
 if TYPE_CHECKING:
     from digest.render.changes import Changes
@@ -38,10 +39,6 @@ class News(msgspec.Struct, frozen=True):
         )
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def commit_message(day: date, news: News, order: Sequence[str]) -> str:
     """The subject counts what readers will see change; the body lists it by topic."""
     lines = [f"digest: {_subject(news)} ({day:%Y-%m-%d})"]
@@ -55,10 +52,10 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
         lines += [_line(entry) for entry in news.updated]
     notes = []
     if news.dropped and (news.new or news.updated):
-        notes.append(f"{_count(news.dropped, 'paper')} left the list.")
+        notes.append(f"{counted(news.dropped, 'paper')} left the list.")
     if news.unlisted and (news.new or news.updated or news.dropped):
         notes.append(
-            f"{_count(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
+            f"{counted(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
         )
     if notes:
         lines += ["", *notes]
@@ -67,14 +64,14 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
 
 def _subject(news: News) -> str:
     if news.new:
-        subject = _count(len(news.new), "new paper")
+        subject = counted(len(news.new), "new paper")
         return subject + (f", {len(news.updated)} updated" if news.updated else "")
     if news.updated:
-        return _count(len(news.updated), "updated paper")
+        return counted(len(news.updated), "updated paper")
     if news.dropped:
-        return f"{_count(news.dropped, 'paper')} left the list"
+        return f"{counted(news.dropped, 'paper')} left the list"
     if news.unlisted:
-        return f"{_count(news.unlisted, 'paper')} archived, none for the list"
+        return f"{counted(news.unlisted, 'paper')} archived, none for the list"
     return "README regenerated after a settings change"
 
 
