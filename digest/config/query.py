@@ -50,7 +50,7 @@ class Token(msgspec.Struct, frozen=True):
 
     @property
     def where(self) -> str:
-        return f"at character {self.start + 1}"
+        return _at(self.start)
 
 
 def query_problem(query: str) -> str | None:
