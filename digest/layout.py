@@ -83,6 +83,16 @@ class RepositoryPages(msgspec.Struct, frozen=True):
             return f"{self.server}/{self.repository}"
         return f"{self.server}/{self.repository}/blob/{quote(self.branch)}/{quote(path)}"
 
+    def raw(self, path: str) -> str:
+        """The file's own bytes, the address a feed reader subscribes to ('' when the branch is
+        not known)."""
+        if not self.branch:
+            return ""
+        where = f"{self.repository}/{quote(self.branch)}/{quote(path)}"
+        if self.server == "https://github.com":
+            return f"https://raw.githubusercontent.com/{where}"
+        return f"{self.server}/{self.repository}/raw/{quote(self.branch)}/{quote(path)}"
+
 
 def repository_pages(env: Mapping[str, str]) -> RepositoryPages | None:
     """From the variables GitHub Actions sets; None outside GitHub."""

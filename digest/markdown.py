@@ -17,9 +17,8 @@ from mdutils.tools.Header import Header, HeaderStyle
 from mdutils.tools.MDList import MDList
 from mdutils.tools.TextUtils import TextUtils
 
-# Each mark that could open emphasis, code, a link, HTML, an entity, math or strike-through;
-# the backslash first, so the backslashes added for the others stay single.
-_INLINE_MARKS = "\\`*_[]<>&$~|"
+# Each mark that could open emphasis, code, a link, HTML, an entity, math or strike-through.
+_INLINE_MARK = re.compile(r"([\\`*_\[\]<>&$~|])")
 _BLOCK_OPENER = re.compile(r"(\d+)([.)])|([-+#=])")
 
 
@@ -30,11 +29,7 @@ def escape(text: str, limit: int | None = None) -> str:
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    # One replace per mark present: 10 times faster than translate on an abstract, which looks
-    # every character up in a table.
-    for mark in _INLINE_MARKS:
-        if mark in text:
-            text = text.replace(mark, "\\" + mark)
+    text = _INLINE_MARK.sub(r"\\\1", text)
     opener = _BLOCK_OPENER.match(text)
     if opener is None:
         return text
@@ -43,7 +38,7 @@ def escape(text: str, limit: int | None = None) -> str:
 
 
 def day(moment: datetime) -> str:
-    """2026-02-05: isoformat, as strftime took 5 µs a call and a busy page has thousands."""
+    """The day alone, as every page shows dates: 2026-02-05."""
     return moment.date().isoformat()
 
 

@@ -84,6 +84,7 @@ def run_digest(options: RunOptions) -> RunReport:
     rendered = render_outputs(
         config,
         layout,
+        web=options.pages,
         now=options.now,
         pages=[_page(day, decide, config, options.now, plan.started) for day in days],
         replaced={day.day: day.files for day in days},

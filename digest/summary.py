@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from digest.markdown import escape, link
+from digest.words import counted
 
 if TYPE_CHECKING:
     from digest.pipeline import RunReport
@@ -28,8 +29,8 @@ def summary_lines(report: RunReport, seconds: float) -> list[str]:
     if report.plan.refill:
         asked += " (the query changed: the window is rebuilt for it)"
     lines = [
-        f"asked arXiv for {asked} ({_count(report.requests, 'request')}); "
-        f"{_count(report.fetched, 'paper')} fetched",
+        f"asked arXiv for {asked} ({counted(report.requests, 'request')}); "
+        f"{counted(report.fetched, 'paper')} fetched",
         f"new {len(report.added)}, updated {len(report.revised)}, left the list "
         f"{report.dropped}; the README lists {len(report.shown)}",
     ]
@@ -38,10 +39,6 @@ def summary_lines(report: RunReport, seconds: float) -> list[str]:
     github = report.published.github_requests
     lines.append(f"took {seconds:.1f} s" + (f"; {github} requests to GitHub" if github else ""))
     return lines
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def summary_details(report: RunReport) -> str:

@@ -17,6 +17,7 @@ import frontmatter
 import yaml
 
 from digest.cli import main
+from tests.factories import neuromorphic_settings
 from tests.fake_arxiv import FakePaper, seed_fake_papers
 from tests.markdown_html import Node, rendered_tree
 
@@ -40,7 +41,7 @@ class Site:
 
     @classmethod
     def create(cls, root: Path, arxiv: dict[str, Any] | None = None, **overrides: Any) -> Site:
-        settings = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+        settings = neuromorphic_settings()
         settings["arxiv"].update(FAST_ARXIV | (arxiv or {}))
         settings.update(overrides)
         root.mkdir(parents=True, exist_ok=True)

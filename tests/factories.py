@@ -47,13 +47,20 @@ def make_entry(
     return Entry(paper=paper, arrived=day, decision=Decision(category=category, reason="test"))
 
 
-REPO = Path(__file__).resolve().parents[1]
+# The Open Neuromorphic digest's config, frozen: a fork's own config.yml changes nothing here.
+NEUROMORPHIC_CONFIG = Path(__file__).resolve().parent / "fixtures" / "neuromorphic_config.yml"
 
 
-def shipped_config(**overrides: Any) -> Config:
-    """The repository's own config.yml (the Open Neuromorphic digest), with overrides."""
-    raw = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    return parse(raw | overrides, Config)
+def neuromorphic_settings() -> dict[str, Any]:
+    """The Open Neuromorphic digest's settings as plain data, for tests that write a config."""
+    loaded = yaml.safe_load(NEUROMORPHIC_CONFIG.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def neuromorphic_config(**overrides: Any) -> Config:
+    """A realistic config (the Open Neuromorphic digest's), with overrides."""
+    return parse(neuromorphic_settings() | overrides, Config)
 
 
 def flat_settings(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -49,11 +49,12 @@ def test_digest_holds_few_modules_and_one_package_per_stage() -> None:
 
 
 def test_the_readme_names_every_stage_package() -> None:
+    """Checked while the README holds this documentation: a fork may replace it with its own."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## How it works") :]
+    section = readme[readme.index("## How it works") :] if "## How it works" in readme else ""
     named = set(re.findall(r"`digest/(\w+)/`", section))
     stages = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").exists()}
-    assert named == stages
+    assert named == (stages if section else set())
 
 
 def test_no_import_cycle_between_stages() -> None:

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.factories import NEUROMORPHIC_CONFIG
+
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB_DIR = ROOT / ".github"
 WORKFLOWS_DIR = GITHUB_DIR / "workflows"
@@ -483,11 +485,12 @@ def _check_step_in(folder: Path, env: dict[str, str]) -> subprocess.CompletedPro
 
 
 def _checkout_with(tmp_path: Path, old: str, new: str) -> Path:
-    """A folder holding the repository's config.yml with `old` replaced by `new`."""
+    """A folder holding a realistic config.yml (the Open Neuromorphic digest's, whatever a fork
+    made of its own) with `old` replaced by `new`."""
     folder = tmp_path / "checkout"
     folder.mkdir()
-    text = (ROOT / "config.yml").read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"config.yml no longer holds {old!r} once: update this test"
+    text = NEUROMORPHIC_CONFIG.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the config no longer holds {old!r} once: update this test"
     (folder / "config.yml").write_text(text.replace(old, new), encoding="utf-8")
     return folder
 
@@ -528,10 +531,11 @@ def test_ci_is_read_only() -> None:
 
 
 def test_ci_runs_exactly_the_repository_test_command() -> None:
-    """CI runs `bash .ci/run` and nothing else, so CI and a local run cannot drift."""
+    """CI runs `bash .ci/run`, so CI and a local run cannot drift, then checks the fork's own
+    config.yml offline."""
     doc = _load(CI)
     runs = [step["run"].strip() for _, step in _steps(doc) if "run" in step]
-    assert runs == [CI_COMMAND]
+    assert runs == [CI_COMMAND, CHECK_COMMAND]
     for step in _steps_using(doc, "actions/setup-python"):
         assert step["with"]["cache-dependency-path"] == "requirements*.txt"
 

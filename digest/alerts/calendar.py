@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import msgspec
 
 from digest.config.settings import AlertSettings
+from digest.words import counted
 
 _WEEKDAYS = 5  # Monday to Friday: date.weekday() 0 to 4
 
@@ -26,9 +27,9 @@ class Stale(msgspec.Struct, frozen=True):
     def message(self) -> str:
         """One line: how long, since when, and what to check."""
         return (
-            f"no new paper on {self.quiet_days} arXiv announcement days in a row; news last "
-            f"arrived on {self.last_news}: check the query in config.yml and arXiv's status "
-            "(https://status.arxiv.org)"
+            f"no new paper on {counted(self.quiet_days, 'arXiv announcement day')} in a row; "
+            f"news last arrived on {self.last_news}: check the query in config.yml and arXiv's "
+            "status (https://status.arxiv.org)"
         )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from digest.alerts.calendar import Stale, staleness
 from digest.config.settings import AlertSettings
 from digest.errors import DigestError
+from digest.words import counted
 
 if TYPE_CHECKING:
     from digest.publish.github.target import GithubTarget
@@ -68,9 +69,10 @@ def _open_issue(target: GithubTarget, stale: Stale) -> None:
     from digest.publish.github.errors import PublishError
 
     body = (
-        f"The digest has found no new paper on {stale.quiet_days} arXiv announcement days in a "
-        f"row; news last arrived on {stale.last_news}. Check the query in config.yml and arXiv's "
-        "status (https://status.arxiv.org). The bot closes this issue when papers arrive again."
+        "The digest has found no new paper on "
+        f"{counted(stale.quiet_days, 'arXiv announcement day')} in a row; news last arrived on "
+        f"{stale.last_news}. Check the query in config.yml and arXiv's status "
+        "(https://status.arxiv.org). The bot closes this issue when papers arrive again."
     )
     try:
         number = open_stale_issue(target, body)

@@ -9,13 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from digest.config.settings import load_config
+from digest.words import counted
 
 
 def check_config(config_path: Path) -> str:
     """Validate the config (ConfigError when it is wrong) and return the one-line confirmation."""
     config = load_config(config_path)
     topics = len(config.categories)
-    return (
-        f"{config_path} is valid: query {config.query!r}, {topics} topic"
-        f"{'' if topics == 1 else 's'}"
-    )
+    return f"{config_path} is valid: query {config.query!r}, {counted(topics, 'topic')}"

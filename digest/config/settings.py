@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 import yaml
 
+from digest.config.query import query_problem
 from digest.errors import SettingsError
 from digest.layout import check_relative_path
 
@@ -143,6 +144,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
     def __post_init__(self) -> None:
         _check_blank("title", self.title)
         _check_blank("query", self.query)
+        problem = query_problem(self.query)
+        if problem:
+            raise ValueError(f"query: {problem}")
         for key in ("readme_path", "archive_dir"):
             problem = check_relative_path(getattr(self, key))
             if problem:

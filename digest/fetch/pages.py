@@ -29,6 +29,7 @@ from digest.fetch.retry import Retrier
 from digest.fetch.session import CheckedSession
 from digest.plan import FetchPlan, FetchSpan
 from digest.records import Paper
+from digest.words import counted
 
 USER_AGENT = "arxiv-digest/0.1 (scheduled README digest bot; python arxiv client 4.0)"
 MAX_QUERY_RESULTS = 30_000  # arXiv refuses (HTTP 400) to page past this in one query
@@ -273,7 +274,9 @@ def _check_empty_answer(
     if suspicious and progress.empty_tries < settings.empty_result_retries:
         progress.empty_tries += 1
         raise RequestFailedError(
-            "empty page", f"at offset {progress.offset} of {promised} results", answered=True
+            "empty page",
+            f"at offset {progress.offset} of {counted(promised, 'result')}",
+            answered=True,
         )
     if promised > progress.offset:
         log.warning(

@@ -15,7 +15,7 @@ import msgspec
 
 from digest.archive.page import DayPage, render_parts
 from digest.config.settings import Config
-from digest.layout import Layout
+from digest.layout import Layout, RepositoryPages
 from digest.records import Entry
 from digest.render.block import BlockSpec, render_block
 from digest.render.message import News, commit_message
@@ -52,6 +52,7 @@ def render_outputs(
     config: Config,
     layout: Layout,
     *,
+    web: RepositoryPages | None = None,
     now: datetime,
     pages: Sequence[DayPage],
     replaced: Mapping[date, tuple[str, ...]],
@@ -69,7 +70,7 @@ def render_outputs(
         files |= written
         files |= {path: None for path in replaced.get(page.day, ()) if path not in written}
         files_now[page.day] = tuple(path for path, text in written.items() if text is not None)
-    listing = Listing(config, layout, now, tuple(shown), files_now)
+    listing = Listing(config, layout, web, now, tuple(shown), files_now)
     before, old_block, after = split_readme(readme_text, config.readme_path)
     room = block_room(config.readme_path, before + after, config.display.max_page_bytes)
     block = render_block(_block_spec(listing, room), shown)

@@ -8,8 +8,7 @@ No paper is left out silently: the block says how many papers are where.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime
 
 import msgspec
@@ -20,6 +19,7 @@ from digest.markdown import link as md_link
 from digest.records import Entry
 from digest.render.items import brief_items, full_item
 from digest.render.readme import BLOCK_END, BLOCK_START
+from digest.words import counted
 
 ARXIV_THANKS = "Thank you to arXiv for use of its open access interoperability."
 STAMP_FORMAT = "%Y-%m-%d %H:%M UTC"
@@ -67,22 +67,14 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     latest = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
     by_id = {e.paper.arxiv_id: e for e in entries}
     shown_days = set(newest_days[: spec.display.full_days])
-    in_full = {key: e for key, e in by_id.items() if e.arrived in shown_days}
-
-    @functools.cache
-    def full_of(key: str) -> str:
-        return full_item(by_id[key], spec.display.abstracts, key in latest)
-
-    @functools.cache
-    def both(key: str) -> tuple[str, str]:
-        return brief_items(by_id[key], key in latest)
-
-    # Items are built on first use: a busy window's full share holds a few hundred of its
-    # newest papers, and its oldest never reach the README; building every item anyway was
-    # half of a busy day's rendering.
-    full = _OnDemand(in_full, full_of)
-    linked = _OnDemand(by_id, lambda key: both(key)[0])
-    plain = _OnDemand(by_id, lambda key: both(key)[1])
+    full = {
+        key: full_item(e, spec.display.abstracts, key in latest)
+        for key, e in by_id.items()
+        if e.arrived in shown_days
+    }
+    briefs = {key: brief_items(e, key in latest) for key, e in by_id.items()}
+    linked = {key: items[0] for key, items in briefs.items()}
+    plain = {key: items[1] for key, items in briefs.items()}
     while True:
         levels, brief = _fit(entries, full, (linked, plain), budget)
         template = _layout(spec, entries, levels, full, brief, latest)
@@ -135,28 +127,6 @@ def _levels(
     return levels
 
 
-class _OnDemand(Mapping[str, str]):
-    """The items of `keys`, each made by `make` when first looked up."""
-
-    def __init__(self, keys: Mapping[str, object], make: Callable[[str], str]) -> None:
-        self._keys = keys
-        self._make = make
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self._keys:
-            raise KeyError(key)
-        return self._make(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._keys  # Mapping's own would build the item to find out
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
 def _size(text: str) -> int:
     return len(text.encode("utf-8")) + 2
 
@@ -175,7 +145,7 @@ def _layout(
     sections = [(name, items) for name, items in grouped.items() if items]
     parts = [heading(1, escape(spec.title)), _freshness(spec, entries), escape(spec.description)]
     if not entries:
-        parts.append(f"No papers were added in the last {spec.window_days} days.")
+        parts.append(f"No papers were added in the last {counted(spec.window_days, 'day')}.")
     else:
         parts += [_contents(sections, latest), _where(levels)]
     for index, (name, items) in enumerate(sections):
@@ -194,9 +164,7 @@ def _freshness(spec: BlockSpec, entries: Sequence[Entry]) -> str:
     if entries:
         parts.append(f"Newest arrival: {max(e.arrived for e in entries):%Y-%m-%d}")
     count = len(entries)
-    parts.append(
-        f"{count} paper{'' if count == 1 else 's'} added in the last {spec.window_days} days"
-    )
+    parts.append(f"{counted(count, 'paper')} added in the last {counted(spec.window_days, 'day')}")
     if spec.feed_link is not None:
         parts.append(md_link("Atom feed", spec.feed_link))
     return " | ".join(parts)
@@ -233,8 +201,10 @@ def _where(levels: Mapping[str, str]) -> str:
 def _elsewhere_note(count: int) -> str:
     if not count:
         return ""
-    noun = "paper" if count == 1 else "papers"
-    return f"*…and {count} earlier {noun} in this topic, on the archive pages linked at the end.*"
+    return (
+        f"*…and {counted(count, 'earlier paper')} in this topic, on the archive pages linked at "
+        "the end.*"
+    )
 
 
 def _day_links(spec: BlockSpec, entries: Sequence[Entry]) -> str:

@@ -11,6 +11,7 @@ from datetime import date
 import msgspec
 
 from digest.records import Entry
+from digest.words import counted
 
 
 class News(msgspec.Struct, frozen=True):
@@ -40,10 +41,6 @@ class News(msgspec.Struct, frozen=True):
         )
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def commit_message(day: date, news: News, order: Sequence[str]) -> str:
     """The subject counts what readers will see change; the body lists it by topic."""
     lines = [f"digest: {_subject(news)} ({day:%Y-%m-%d})"]
@@ -57,10 +54,10 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
         lines += [_line(entry) for entry in news.revised]
     notes = []
     if news.dropped and (news.added or news.revised):
-        notes.append(f"{_count(news.dropped, 'paper')} left the list.")
+        notes.append(f"{counted(news.dropped, 'paper')} left the list.")
     if news.unlisted and (news.added or news.revised or news.dropped):
         notes.append(
-            f"{_count(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
+            f"{counted(news.unlisted, 'paper')} archived but not listed (off-topic or older)."
         )
     if notes:
         lines += ["", *notes]
@@ -69,14 +66,14 @@ def commit_message(day: date, news: News, order: Sequence[str]) -> str:
 
 def _subject(news: News) -> str:
     if news.added:
-        subject = _count(len(news.added), "new paper")
+        subject = counted(len(news.added), "new paper")
         return subject + (f", {len(news.revised)} updated" if news.revised else "")
     if news.revised:
-        return _count(len(news.revised), "updated paper")
+        return counted(len(news.revised), "updated paper")
     if news.dropped:
-        return f"{_count(news.dropped, 'paper')} left the list"
+        return f"{counted(news.dropped, 'paper')} left the list"
     if news.unlisted:
-        return f"{_count(news.unlisted, 'paper')} archived, none for the list"
+        return f"{counted(news.unlisted, 'paper')} archived, none for the list"
     return "README regenerated after a settings change"
 
 

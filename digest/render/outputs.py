@@ -15,17 +15,18 @@ from typing import Protocol
 import msgspec
 
 from digest.config.settings import Config
-from digest.layout import Layout
+from digest.layout import Layout, RepositoryPages
 from digest.records import Entry
 
 
 class Listing(msgspec.Struct, frozen=True):
     """What the README block and every list output show: the digest's settings, where its files
-    are, the run's time, the papers listed (newest arrival first) and each arrival day's
-    archive files."""
+    are (and their pages on GitHub, when known), the run's time, the papers listed (newest
+    arrival first) and each arrival day's archive files."""
 
     config: Config
     layout: Layout
+    web: RepositoryPages | None
     now: datetime
     shown: tuple[Entry, ...]
     day_files: Mapping[date, tuple[str, ...]]
@@ -52,13 +53,15 @@ class AtomFeed:
     def render(self, listing: Listing) -> str:
         from digest.render.feed import FeedSpec, render_feed
 
-        config = listing.config
+        config, layout, web = listing.config, listing.layout, listing.web
         spec = FeedSpec(
             title=config.title,
             description=config.description,
             query=config.query,
             max_entries=config.feed.max_entries,
             max_bytes=config.display.max_page_bytes,
+            home_url=web.file(layout.repo_path(layout.readme)) if web else "",
+            self_url=web.raw(layout.repo_path(layout.feed)) if web else "",
         )
         return render_feed(spec, listing.shown)
 

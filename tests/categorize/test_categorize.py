@@ -10,7 +10,7 @@ import pytest
 from digest.categorize.rules import build_rules, categorize
 from digest.config.settings import CategorySpec, Config, RelevanceSettings
 from digest.records import Paper
-from tests.factories import shipped_config
+from tests.factories import neuromorphic_config
 from tests.fake_arxiv import SEED_PATH as SEED
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
@@ -64,7 +64,7 @@ def decide(
 
 # --- the default neuromorphic config -------------------------------------------------------------
 
-DEFAULT = shipped_config()
+DEFAULT = neuromorphic_config()
 HARDWARE, ALGORITHMS, APPLICATIONS = (spec.name for spec in DEFAULT.categories)
 LABELS = {
     "hardware": HARDWARE,
@@ -358,5 +358,5 @@ def test_categorizing_is_deterministic() -> None:
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     papers = [paper(item["title"], item["abstract"]) for item in seed]
     first = [categorize(p, build_rules(DEFAULT)) for p in papers]
-    again = [categorize(p, build_rules(shipped_config())) for p in reversed(papers)]
+    again = [categorize(p, build_rules(neuromorphic_config())) for p in reversed(papers)]
     assert first == list(reversed(again))

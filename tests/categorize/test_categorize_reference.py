@@ -21,7 +21,7 @@ from digest.categorize import rules as fast
 from digest.categorize.terms import FOLD, SEPARATOR
 from digest.config.settings import CategorySpec, Config, RelevanceSettings
 from digest.records import Decision, Paper
-from tests.factories import shipped_config
+from tests.factories import neuromorphic_config
 from tests.fake_arxiv import SEED_PATH
 
 WHEN = datetime(2026, 2, 1, tzinfo=UTC)
@@ -397,7 +397,7 @@ def seed_papers() -> list[Paper]:
 
 
 @pytest.mark.parametrize("papers", SCANS, ids=SCAN_IDS)
-@pytest.mark.parametrize("config", [shipped_config(), CUSTOM], ids=["default", "custom"])
+@pytest.mark.parametrize("config", [neuromorphic_config(), CUSTOM], ids=["default", "custom"])
 def test_every_seed_paper_gets_the_reference_decision_and_reason(
     config: Config, papers: int | None
 ) -> None:
@@ -435,7 +435,7 @@ def test_tricky_texts_get_the_reference_decision(
         CategorySpec(name="First", keywords=keywords[1:] or keywords, arxiv_categories=("cs.NE",)),
         CategorySpec(name="Second", keywords=keywords[:1], exclude=(exclude,) if exclude else ()),
     )
-    config = Config(title="t", query="q", categories=specs, fallback_category="Other")
+    config = Config(title="t", query="all:q", categories=specs, fallback_category="Other")
     item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
     assert fast.categorize(item, fast.build_rules(config, papers)) == expected
@@ -476,7 +476,7 @@ def configs(draw: st.DrawFn) -> Config:
     )
     return Config(
         title="t",
-        query="q",
+        query="all:q",
         categories=tuple(specs),
         fallback_category="Other",
         relevance=relevance,

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.factories import NEUROMORPHIC_CONFIG
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "evaluate_categories.py"
 SEED = ROOT / "tests" / "fixtures" / "seed_papers.json"
@@ -57,8 +59,8 @@ def percent(output: str, name: str) -> float:
     return float(match.group(1))
 
 
-def test_seed_file_scores_above_the_target_with_the_shipped_config() -> None:
-    result = run(SEED)
+def test_seed_file_scores_above_the_target_with_the_neuromorphic_config() -> None:
+    result = run(SEED, "--config", NEUROMORPHIC_CONFIG)
     assert result.returncode == 0, result.stderr
     assert percent(result.stdout, "acceptable") >= 96.0
     assert percent(result.stdout, "first choice") <= percent(result.stdout, "acceptable")
@@ -133,7 +135,7 @@ def test_general_names_the_fallback_whatever_the_fallback_is_called(tmp_path: Pa
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     process = subprocess.Popen(
-        [sys.executable, str(SCRIPT), str(SEED)],
+        [sys.executable, str(SCRIPT), str(SEED), "--config", str(NEUROMORPHIC_CONFIG)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,

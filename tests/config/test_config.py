@@ -9,7 +9,12 @@ import pytest
 import yaml
 
 from digest.config.settings import DEFAULTS, ConfigError, load_config
-from tests.factories import flat_settings, settings_without_comment
+from tests.factories import (
+    NEUROMORPHIC_CONFIG,
+    flat_settings,
+    neuromorphic_settings,
+    settings_without_comment,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,24 +41,22 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def _shipped() -> dict[str, object]:
-    loaded = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def test_config_yml_shows_every_setting_and_the_defaults_it_keeps() -> None:
-    shown = flat_settings(_shipped())
+def test_the_neuromorphic_config_shows_every_setting_and_the_defaults_it_keeps() -> None:
+    shown = flat_settings(neuromorphic_settings())
     defaults = flat_settings(DEFAULTS)
     assert set(defaults) | {"title", "query", "categories"} == set(shown)
     for key, value in defaults.items():
         if key not in CHANGED_BY_THIS_DIGEST:
-            assert shown[key] == value, f"config.yml shows {key}: {shown[key]!r}, not the default"
+            assert shown[key] == value, f"the config shows {key}: {shown[key]!r}, not the default"
 
 
 def test_the_readme_table_states_every_default() -> None:
+    """Checked while the README holds this documentation: a fork may replace it with its own."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_.]+)` \| (`[^|]*`|required) \|", readme, re.MULTILINE))
+    if "## Configuration reference" not in readme:
+        assert rows == {}, "a README without the reference has no stale half of its table"
+        return
     for key, value in flat_settings(DEFAULTS).items():
         shown = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
         assert rows.get(key) == f"`{shown.removesuffix(chr(10)).removesuffix(chr(10) + '...')}`", (
@@ -62,12 +65,13 @@ def test_the_readme_table_states_every_default() -> None:
     assert {rows["title"], rows["query"], rows["categories"]} == {"required"}
 
 
-def test_every_setting_in_the_shipped_config_has_a_comment() -> None:
-    assert settings_without_comment(REPO / "config.yml") == []
+def test_every_setting_in_the_neuromorphic_config_has_a_comment() -> None:
+    assert settings_without_comment(NEUROMORPHIC_CONFIG) == []
 
 
-def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:
-    config = load_config(REPO / "config.yml")
+def test_the_neuromorphic_config_is_the_open_neuromorphic_digest() -> None:
+    """What the tests built on it rely on: its three topics, fallback and window."""
+    config = load_config(NEUROMORPHIC_CONFIG)
     assert [c.name for c in config.categories] == [
         "🛠 Hardware & Materials",
         "🧠 Algorithms & Theory",
@@ -75,6 +79,17 @@ def test_the_shipped_config_is_the_open_neuromorphic_digest() -> None:
     ]
     assert config.fallback_category == "📂 General / Uncategorized"
     assert (config.window_days, config.lookback_days) == (14, 5)
+
+
+def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorphic_digest() -> None:
+    """Upstream, config.yml and the tests' copy say the same, so what the tests (and the README's
+    accuracy figures) measure is what this repository runs; a fork retitles its digest and
+    keeps its config to itself."""
+    shipped = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    copy = neuromorphic_settings()
+    assert shipped["title"] != copy["title"] or shipped == copy, (
+        "config.yml changed: copy it over tests/fixtures/neuromorphic_config.yml, header kept"
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from types import MappingProxyType
 
 from digest.archive import Archive, DayFiles, DayPage
 from digest.plan import plan_run
-from tests.factories import make_entry, make_paper, shipped_config
+from tests.factories import make_entry, make_paper, neuromorphic_config
 
-CONFIG = shipped_config()
+CONFIG = neuromorphic_config()
 MONDAY = datetime(2026, 2, 9, 5, 17, tzinfo=UTC)
 
 
@@ -77,7 +77,7 @@ def test_an_outage_is_caught_up_but_never_beyond_max_catchup_days() -> None:
 
 
 def test_a_late_sweep_can_be_turned_off() -> None:
-    config = shipped_config(late_sweep_days=0)
+    config = neuromorphic_config(late_sweep_days=0)
     assert plan_run(_archive(MONDAY - timedelta(days=2)), config, MONDAY).fetch.span is None
 
 

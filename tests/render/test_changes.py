@@ -12,7 +12,7 @@ from digest.layout import Layout
 from digest.records import Entry
 from digest.render import News, Rendered, commit_message, render_outputs
 from tests.digest_site import Site, at
-from tests.factories import make_entry, make_paper, shipped_config
+from tests.factories import make_entry, make_paper, neuromorphic_config
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
 
 NOW = datetime(2026, 2, 5, 5, 17, tzinfo=UTC)
@@ -22,7 +22,7 @@ LAYOUT = Layout(Path("/nowhere"), "", "README.md", "archive", "feed.xml")
 
 def _rendered(shown: list[Entry], readme_text: str = "", now: datetime = NOW) -> Rendered:
     return render_outputs(
-        shipped_config(),
+        neuromorphic_config(),
         LAYOUT,
         now=now,
         pages=[],
@@ -39,7 +39,7 @@ def _message(
     shown: list[Entry] | None = None,
 ) -> str:
     news = News.of(new, list(updated), new if shown is None else shown, 0)
-    return commit_message(NOW.date(), news, shipped_config().category_order)
+    return commit_message(NOW.date(), news, neuromorphic_config().category_order)
 
 
 def test_subject_counts_and_body_lists_each_paper_under_its_category() -> None:
@@ -126,3 +126,45 @@ def test_decision_reason_reaches_the_archive(
     )  # "... the ReRAM resistive switching"
     assert reram["category"] == HARDWARE
     assert "title: " in reram["category_reason"] and "reram" in reram["category_reason"].lower()
+
+
+def test_a_paper_citing_another_by_its_abs_link_makes_no_phantom_departure(
+    tmp_path: Path,
+    arxiv_env: FakeArxiv,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What left the list comes from what the archive recorded, not from links in the README's
+    escaped text: an abstract citing `[our ICML paper](https://arxiv.org/abs/2301.00001v1)`
+    must not make later runs report a paper that left."""
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    citing = FakePaper(
+        arxiv_id="2602.77777",
+        title="Spiking networks, again",
+        authors=("A. Author",),
+        abstract="Extends [our ICML paper](https://arxiv.org/abs/2301.00001v1) to spiking "
+        "neural networks on neuromorphic hardware.",
+        published=at("2026-02-13"),
+        updated=at("2026-02-13"),
+        primary_category="cs.NE",
+    )
+    arxiv_env.set_papers([*seed_fake_papers(), citing])
+    site = Site.create(tmp_path / "site")
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    arxiv_env.add(
+        FakePaper(
+            arxiv_id="2602.77778",
+            title="Memristor crossbars for spiking neural networks",
+            authors=("B. Author",),
+            abstract="A memristor crossbar runs a spiking neural network.",
+            published=at("2026-02-14", hour=7),
+            updated=at("2026-02-14", hour=7),
+            primary_category="cs.ET",
+        )
+    )
+    capsys.readouterr()
+    assert site.run(at("2026-02-14", hour=9).isoformat()) == 0
+    assert "new 1, updated 0, left the list 0;" in capsys.readouterr().out
+    message = (site.root / "README.md").read_text(encoding="utf-8")
+    assert "2301.00001" in message, "the citation itself is shown, escaped"

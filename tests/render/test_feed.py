@@ -10,11 +10,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import feedparser
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.config.settings import ConfigError, load_config
+from digest.layout import RepositoryPages
 from digest.records import Entry
 from digest.render.feed import FeedSpec, render_feed
 from tests.digest_site import Site, at, expected_listed
@@ -227,3 +229,28 @@ def test_feedgen_is_imported_only_when_a_feed_is_written() -> None:
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_feed_published_to_github_links_its_page_and_itself() -> None:
+    """A feed reader shows the digest's page as the feed's home and keeps the feed's own address
+    (rel="self") to refresh it from."""
+    web = RepositoryPages("https://github.com", "octo-org/arxiv-digest", "main")
+    links = {"home_url": web.file("docs/README.md"), "self_url": web.raw("docs/feed.xml")}
+    parsed = _parse(render_feed(msgspec.structs.replace(SPEC, **links), [make_entry(make_paper())]))
+    found = {link.rel: (link.href, link.type) for link in parsed.feed.links}
+    assert found == {
+        "alternate": (
+            "https://github.com/octo-org/arxiv-digest/blob/main/docs/README.md",
+            "text/html",
+        ),
+        "self": (
+            "https://raw.githubusercontent.com/octo-org/arxiv-digest/main/docs/feed.xml",
+            "application/atom+xml",
+        ),
+    }
+    assert parsed.feed.link == found["alternate"][0]
+
+
+def test_a_feed_without_known_addresses_has_no_feed_level_link() -> None:
+    parsed = _parse(render_feed(SPEC, [make_entry(make_paper())]))
+    assert parsed.feed.get("links", []) == []

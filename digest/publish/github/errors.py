@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from digest.errors import DigestError, SettingsError
+from digest.words import counted
 
 REDACTED = "***"
 _MIN_SECRET = 8
@@ -266,8 +267,8 @@ class BranchKeptMovingError(PublishConflictError):
         self.attempts = attempts
         super().__init__(
             f"branch '{branch}' kept moving while the bot published (422 Update is not a fast "
-            f"forward; gave up after {attempts} attempts): re-run the workflow, and give it a "
-            "'concurrency:' group so runs do not overlap",
+            f"forward; gave up after {counted(attempts, 'attempt')}): re-run the workflow, and "
+            "give it a 'concurrency:' group so runs do not overlap",
             branch=branch,
         )
 
