@@ -156,7 +156,7 @@ def test_a_budget_lowered_then_raised_keeps_every_page_whole_and_within_it(
 
 def _robot_papers() -> list[FakePaper]:
     return generated_papers(
-        21, first=at("2026-02-05", hour=3), step=timedelta(hours=12), prefix="2699"
+        21, first=at("2026-02-05", hour=3), step=timedelta(hours=12), prefix="2612"
     )
 
 

@@ -8,6 +8,7 @@ when papers arrive again, and a failing run. PyGithub is imported only for the i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,6 @@ def report_staleness(
 
 def _open_issue(target: GithubTarget, stale: Stale) -> None:
     from digest.alerts.stale_issue import open_stale_issue
-    from digest.publish.github.errors import PublishError
 
     body = (
         "The digest has found no new paper on "
@@ -74,24 +74,25 @@ def _open_issue(target: GithubTarget, stale: Stale) -> None:
         f"{stale.last_news}. Check the query in config.yml and arXiv's status "
         "(https://status.arxiv.org). The bot closes this issue when papers arrive again."
     )
-    try:
-        number = open_stale_issue(target, body)
-    except PublishError as error:
-        log.warning("could not open the stale-digest issue: %s", error)
-        return
-    if number is not None:
-        log.info("opened issue #%d: the digest is stuck", number)
+    _on_issue(lambda: open_stale_issue(target, body), "open", "opened", "the digest is stuck")
 
 
 def _close_issue(target: GithubTarget, today: date) -> None:
     from digest.alerts.stale_issue import close_stale_issue
-    from digest.publish.github.errors import PublishError
 
     comment = f"New papers arrived on {today}: the digest is moving again."
+    _on_issue(lambda: close_stale_issue(target, comment), "close", "closed", "papers arrive again")
+
+
+def _on_issue(act: Callable[[], int | None], verb: str, done: str, why: str) -> None:
+    """Act on the stale-digest issue; a GitHub failure is a warning, never a failed run (the
+    digest's own commit has landed by now)."""
+    from digest.publish.github.errors import PublishError
+
     try:
-        number = close_stale_issue(target, comment)
+        number = act()
     except PublishError as error:
-        log.warning("could not close the stale-digest issue: %s", error)
+        log.warning("could not %s the stale-digest issue: %s", verb, error)
         return
     if number is not None:
-        log.info("closed issue #%d: papers arrive again", number)
+        log.info("%s issue #%d: %s", done, number, why)
