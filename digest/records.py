@@ -176,6 +176,17 @@ class Entry(msgspec.Struct, frozen=True):
             day = filed_on if arrived is None else date.fromisoformat(str(arrived))
         except ValueError:
             raise RecordError(f"paper {paper.arxiv_id}: arrived must be a date") from None
+        # A paper is filed on the day it arrived, or on its submission day by a first run or a
+        # backfill; a revision is filed on a later day: neither date can come after the page's.
+        if day > filed_on:
+            raise RecordError(
+                f"paper {paper.arxiv_id}: arrived {day} is after the page's date {filed_on}"
+            )
+        if paper.published.date() > filed_on:
+            raise RecordError(
+                f"paper {paper.arxiv_id}: published {paper.published.date()} is after the "
+                f"page's date {filed_on}"
+            )
         relevant = record.get("relevant", True) is not False
         decision = Decision(_text(record, "category"), _text(record, "category_reason"), relevant)
         return cls(paper=paper, arrived=day, decision=decision)
@@ -186,10 +197,19 @@ def timestamp(value: object, what: str) -> datetime:
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError:
-        raise RecordError(f"{what}: {value!r} is not an ISO-8601 time") from None
+        raise RecordError(f"{what}: {_shown(value)} is not an ISO-8601 time") from None
     if moment.tzinfo is None:
-        raise RecordError(f"{what}: time {value!r} has no time zone")
-    return moment.astimezone(UTC)
+        raise RecordError(f"{what}: time {_shown(value)} has no time zone")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is a time before year 1 in UTC
+        raise RecordError(f"{what}: time {_shown(value)} is out of range") from None
+
+
+def _shown(value: object) -> str:
+    """A stored value as a message quotes it: a hand-edited page may hold anything."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _text(record: Mapping[str, Any], key: str) -> str:
