@@ -24,6 +24,7 @@ from digest.records import Entry, Known
 from digest.render.changes import Changes, plan_changes
 from digest.render.message import News, commit_message
 from digest.render.readme import read_readme
+from digest.window.hidden import known_without_hidden, without_hidden
 from digest.window.merge import Horizon, in_window, merge
 
 
@@ -66,7 +67,12 @@ def run_digest(options: RunOptions, env: Mapping[str, str]) -> RunReport:
         revisions_held=plan.revisions_held(archive.papers),
     )
     horizon = Horizon(archive.since, plan.started, plan.by_submission)
-    merged = merge(archive.papers, fetched.papers, now=options.now, horizon=horizon)
+    merged = merge(
+        known_without_hidden(archive.papers, config.hidden_ids),
+        without_hidden(fetched.papers, config.hidden_ids),
+        now=options.now,
+        horizon=horizon,
+    )
     window = in_window(merged.papers.values(), options.now, config.window_days)
     entries = _categorized(config, (*window, *merged.new, *merged.updated))
     changes = plan_changes(
