@@ -19,6 +19,6 @@ def without_hidden(papers: Iterable[Paper], hidden: Set[str]) -> tuple[Paper, ..
 
 def known_without_hidden(known: Mapping[str, Known], hidden: Set[str]) -> Mapping[str, Known]:
     """The archive's papers by id, hidden ones left out."""
-    if not hidden.intersection(known):
+    if hidden.isdisjoint(known):
         return known
     return MappingProxyType({key: value for key, value in known.items() if key not in hidden})
