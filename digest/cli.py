@@ -124,6 +124,7 @@ def _check(config: Path, env: dict[str, str], output: Output) -> int:
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
     from digest.pipeline import RunOptions, run_digest
+    from digest.publish.local import only_run
     from digest.summary import summary_details, summary_lines
 
     now = args.now or datetime.now(UTC)
@@ -132,7 +133,8 @@ def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     options = RunOptions(args.config, now, args.dry_run, args.since)
     started = time.monotonic()
     try:
-        report = run_digest(options, env)
+        with only_run(args.config.resolve().parent):
+            report = run_digest(options, env)
     except DigestError as error:
         return _failed(output, str(error), error.exit_code)
     except OSError as error:
