@@ -149,11 +149,13 @@ def _notify_test(env: dict[str, str], output: Output) -> int:
 def _run(args: argparse.Namespace, env: dict[str, str], output: Output) -> int:
     # Imported here so that --help and usage errors answer without loading the pipeline.
     from digest.pipeline import run_digest
+    from digest.publish.local import only_run
     from digest.summary import summary_details, summary_lines
 
     started = time.monotonic()
     try:
-        report = run_digest(_options(args, env))
+        with only_run(args.config.resolve().parent):
+            report = run_digest(_options(args, env))
     except DigestError as error:
         return _failed(output, str(error), error.exit_code)
     except OSError as error:

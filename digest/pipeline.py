@@ -26,6 +26,7 @@ from digest.records import Entry, Known
 from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
 from digest.render.readme import read_readme
 from digest.window import Horizon, in_window, merge, window_start
+from digest.window.hidden import known_without_hidden, without_hidden
 
 if TYPE_CHECKING:
     from digest.notify import Notifier
@@ -74,10 +75,14 @@ def run_digest(options: RunOptions) -> RunReport:
     fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)
     confirmed = fetched.seen if plan.refill else None
     horizon = Horizon(archive.since, plan.started, plan.by_submission, confirmed)
-    merged = merge(plan.known, fetched.papers, now=options.now, horizon=horizon)
+    hidden = config.hidden_ids
+    known = known_without_hidden(plan.known, hidden)
+    merged = merge(known, without_hidden(fetched.papers, hidden), now=options.now, horizon=horizon)
     window = in_window(merged.papers.values(), today, config.window_days)
     rebuild_from = window_start(today, config.window_days) if plan.refill else None
-    days = updated_days(archive, merged, query=config.query, today=today, rebuild_from=rebuild_from)
+    days = updated_days(
+        archive, merged, query=config.query, today=today, rebuild_from=rebuild_from, hidden=hidden
+    )
     decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
     listed = tuple(decide(known) for known in window)
     shown = tuple(e for e in listed if e.decision.relevant or not config.relevance.drop_irrelevant)

@@ -7,15 +7,46 @@ entries with a blank title or abstract), and a record written is always a record
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
 
+# arXiv's two id grammars, in ASCII digits only (str.isdigit and \d accept other scripts' digits):
+# since April 2007 YYMM.NNNN, five digits from January 2015 (2602.00001); before, the archive,
+# an optional subject class and YYMMNNN (hep-th/9901001, math.GT/0309136). Every link the bot
+# writes is built from an id that matched, so an id cannot carry Markdown, HTML or a URL.
+_ARXIV_ID = re.compile(
+    r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}"
+    r"|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}"
+)
+_VERSIONED = re.compile(rf"(?P<id>{_ARXIV_ID.pattern})v(?P<version>[1-9][0-9]{{0,3}})")
+# How much of a refused id a message shows: enough to find it, too little to carry a link.
+_SHOWN_CHARACTERS = 24
+
 
 class RecordError(ValueError):
     """A stored record does not follow the contract; the message names the field."""
+
+
+def is_arxiv_id(text: str) -> bool:
+    """Whether `text` is an id of arXiv's grammar, without a version (2602.00001)."""
+    return _ARXIV_ID.fullmatch(text) is not None
+
+
+def split_versioned_id(text: str) -> tuple[str, int] | None:
+    """("2602.00001", 2) from "2602.00001v2"; None for anything else."""
+    match = _VERSIONED.fullmatch(text)
+    return None if match is None else (match["id"], int(match["version"]))
+
+
+def shown_id(text: str) -> str:
+    """A refused id as a message may quote it: shortened, and in ASCII escapes, so neither a
+    link nor a control or bidi character of it reaches a log, an annotation or a summary."""
+    cut = text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 1] + "…"
+    return ascii(cut)
 
 
 class Paper(msgspec.Struct, frozen=True):
@@ -75,9 +106,11 @@ class Paper(msgspec.Struct, frozen=True):
         arxiv_id = _text(record, "id")
         if not arxiv_id:
             raise RecordError("a paper record lacks its id")
+        if not is_arxiv_id(arxiv_id):
+            raise RecordError(f"paper id {shown_id(arxiv_id)} is not an arXiv id")
         version = record.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise RecordError(f"paper {arxiv_id}: version must be a whole number from 1")
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= 9999:
+            raise RecordError(f"paper {arxiv_id}: version must be a whole number from 1 to 9999")
         authors = record.get("authors")
         if not isinstance(authors, list):
             raise RecordError(f"paper {arxiv_id}: authors must be a list")
@@ -145,6 +178,17 @@ class Entry(msgspec.Struct, frozen=True):
             day = filed_on if arrived is None else date.fromisoformat(str(arrived))
         except ValueError:
             raise RecordError(f"paper {paper.arxiv_id}: arrived must be a date") from None
+        # A paper is filed on the day it arrived, or on its submission day by a first run or a
+        # backfill; a revision is filed on a later day: neither date can come after the page's.
+        if day > filed_on:
+            raise RecordError(
+                f"paper {paper.arxiv_id}: arrived {day} is after the page's date {filed_on}"
+            )
+        if paper.published.date() > filed_on:
+            raise RecordError(
+                f"paper {paper.arxiv_id}: published {paper.published.date()} is after the "
+                f"page's date {filed_on}"
+            )
         relevant = record.get("relevant", True) is not False
         decision = Decision(_text(record, "category"), _text(record, "category_reason"), relevant)
         return cls(paper=paper, arrived=day, decision=decision)
@@ -155,10 +199,19 @@ def timestamp(value: object, what: str) -> datetime:
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError:
-        raise RecordError(f"{what}: {value!r} is not an ISO-8601 time") from None
+        raise RecordError(f"{what}: {_shown(value)} is not an ISO-8601 time") from None
     if moment.tzinfo is None:
-        raise RecordError(f"{what}: time {value!r} has no time zone")
-    return moment.astimezone(UTC)
+        raise RecordError(f"{what}: time {_shown(value)} has no time zone")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is a time before year 1 in UTC
+        raise RecordError(f"{what}: time {_shown(value)} is out of range") from None
+
+
+def _shown(value: object) -> str:
+    """A stored value as a message quotes it: a hand-edited page may hold anything."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _text(record: Mapping[str, Any], key: str) -> str:

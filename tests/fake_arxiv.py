@@ -48,6 +48,8 @@ answered normally::
     Fault.empty_page(total_results)  a valid feed with no entries; totalResults as given
                                      (None = the true count)
     Fault.wrong_total(delta)         the normal page, with totalResults = true count + delta
+    Fault.odd_total(text)            the normal page with totalResults written as `text`
+                                     (e.g. "¹", "-5", "10000000000000")
     Fault.total_last()               the normal page with its opensearch elements after the
                                      entries: valid Atom, though arXiv writes them first
     Fault.slow(seconds)              wait `seconds` (at most 30), then answer normally; `stop()`
@@ -59,7 +61,9 @@ answered normally::
 
 Odd entries arXiv has been seen to send: `FakePaper(quirks=...)` with "no_summary" (no
 <summary> element), "no_authors" (no <author> element) or "unversioned_id" (an <id> without
-`vN`); a blank title is just `title="  "`. `generated_papers(count, ...)` makes many papers fast.
+`vN`); a blank title is just `title="  "`. `FakePaper(served_id=...)` serves that text as the
+entry's <id> instead of arXiv's URL, as a tampered answer would. `generated_papers(count, ...)`
+makes many papers fast.
 
 Text is escaped and stripped of characters illegal in XML 1.0, so only `truncated` and
 `cut_connection` produce invalid XML. The server shuts down promptly even while a handler sleeps.
@@ -147,6 +151,7 @@ class FakePaper:
     journal_ref: str | None = None
     doi: str | None = None
     quirks: frozenset[Quirk] = frozenset()
+    served_id: str | None = None
 
     def __post_init__(self) -> None:
         if not _ID_RE.match(self.arxiv_id):
@@ -175,6 +180,8 @@ class FakePaper:
     @property
     def entry_id(self) -> str:
         """What `arxiv.Result.entry_id` should be for this paper."""
+        if self.served_id is not None:
+            return self.served_id
         shown = self.arxiv_id if "unversioned_id" in self.quirks else self.short_id
         return f"http://arxiv.org/abs/{shown}"
 
@@ -189,6 +196,7 @@ FaultKind = Literal[
     "cut_connection",
     "empty_page",
     "wrong_total",
+    "odd_total",
     "total_last",
     "slow",
     "drop",
@@ -267,6 +275,11 @@ class Fault:
     def wrong_total(cls, delta: int) -> Fault:
         """The normal page, but totalResults = true count + `delta` (never below 0)."""
         return cls("wrong_total", delta=delta)
+
+    @classmethod
+    def odd_total(cls, text: str) -> Fault:
+        """The normal page, but totalResults is `text` as written (escaped for XML)."""
+        return cls("odd_total", message=text)
 
     @classmethod
     def total_last(cls) -> Fault:
@@ -603,6 +616,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "wrong_total":
             total = max(0, total + fault.delta)
         body = render_feed(params, entries, total, query.start, query.max_results)
+        if fault.kind == "odd_total":
+            written = f"<opensearch:totalResults>{total}</opensearch:totalResults>"
+            odd = f"<opensearch:totalResults>{_text(fault.message)}</opensearch:totalResults>"
+            body = body.replace(written.encode(), odd.encode(), 1)
         if fault.kind == "total_last":
             body = _opensearch_last(body)
         cut = body[: int(len(body) * fault.fraction)]

@@ -286,6 +286,9 @@ class FakeIssue:
     body: str
     state: str = "open"
     comments: list[str] = field(default_factory=list)
+    author: str = BOT_NAME
+    association: str = "NONE"  # GitHub's author_association: OWNER, MEMBER, CONTRIBUTOR, NONE…
+    pull_request: bool = False  # GitHub lists pull requests among issues, with this key
 
 
 @dataclass
@@ -735,9 +738,18 @@ class FakeGitHub:
             "comments": len(issue.comments),
             "url": self._url(f"/issues/{issue.number}"),
             "html_url": f"https://github.example/{self.repository}/issues/{issue.number}",
-            "user": {"login": BOT_NAME, "id": 41898282, "type": "Bot"},
+            "user": {
+                "login": issue.author,
+                "id": 41898282 if issue.author == BOT_NAME else 7,
+                "type": "Bot" if issue.author.endswith("[bot]") else "User",
+            },
+            "author_association": issue.association,
             "labels": [],
-        }
+        } | (
+            {"pull_request": {"url": self._url(f"/pulls/{issue.number}")}}
+            if issue.pull_request
+            else {}
+        )
 
     def _issue(self, number: str) -> FakeIssue:
         found = [issue for issue in self.issues if issue.number == int(number)]

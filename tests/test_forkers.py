@@ -20,7 +20,7 @@ ROBOTS = "cat:cs.RO"
 def robot_papers() -> list:  # type: ignore[type-arg]
     """Another field's papers: one every 12 hours from 5 to 15 February, ids unlike the seed's."""
     return generated_papers(
-        21, first=at("2026-02-05", hour=3), step=timedelta(hours=12), prefix="2699"
+        21, first=at("2026-02-05", hour=3), step=timedelta(hours=12), prefix="2612"
     )
 
 
@@ -60,7 +60,7 @@ def test_a_changed_query_rebuilds_the_digest_for_the_new_field_alone(
         if name.startswith("archive/") and f'"query": "{ROBOTS}"' in data.decode("utf-8")
     }
     assert robot_pages and robot_pages <= links, "the README links every page of the new field"
-    news = [r for r in local.archived() if r["id"].startswith("2699.")]
+    news = [r for r in local.archived() if r["id"].startswith("2612.")]
     assert Counter(r["id"] for r in news) == Counter({p.arxiv_id: 1 for p in robot_papers()})
     capsys.readouterr()
     before = local.files()

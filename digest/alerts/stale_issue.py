@@ -1,8 +1,11 @@
 """The one "digest is stuck" issue, opened and closed through GitHub's Issues API (PyGithub).
 
-Imported only in GitHub mode with `alerts.open_issue` on. The issue is found by its fixed title
-among the open issues, so the bot never opens a second while one is open. Failures come back as
-the PublishError types of digest.publish.github.errors, worded for issues.
+Imported only in GitHub mode with `alerts.open_issue` on. The bot's issue is the open issue
+(never a pull request, which GitHub lists among issues) with its fixed title and a hidden marker
+in its body, opened by the workflow's bot or by someone with write access (a forker's own
+token): an outsider's issue or PR with the same title and marker is neither adopted nor closed.
+So the bot never opens a second while its own is open. Failures come back as the PublishError
+types of digest.publish.github.errors, worded for issues.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from digest.publish.github.failures import explained
 from digest.publish.github.target import GithubTarget, check_token
 
 STALE_TITLE = "arXiv digest: no new papers"
+STALE_MARKER = "<!-- arxiv-digest:stale -->"
+# Who may have opened the bot's issue: the workflow's bot, or a token of someone who may write
+# to the repository (GitHub's author_association of its owner, members and collaborators).
+_BOT_LOGIN = "github-actions[bot]"
+_TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 _GONE = 410  # GitHub's answer to any issue request when the repository has issues disabled
 
 
@@ -53,7 +61,7 @@ def open_stale_issue(target: GithubTarget, body: str) -> int | None:
         if _find_open(repo) is not None:
             return None
         with _issues(scene.at("opening the stale-digest issue")):
-            return repo.create_issue(title=STALE_TITLE, body=body).number
+            return repo.create_issue(title=STALE_TITLE, body=f"{body}\n\n{STALE_MARKER}").number
 
 
 def close_stale_issue(target: GithubTarget, comment: str) -> int | None:
@@ -69,9 +77,18 @@ def close_stale_issue(target: GithubTarget, comment: str) -> int | None:
 
 
 def _find_open(repo: Repository) -> Issue | None:
-    """By title: every listed issue carries it, so no issue is fetched on its own."""
-    return next(
-        (issue for issue in repo.get_issues(state="open") if issue.title == STALE_TITLE), None
+    """The bot's own open issue, from the listing alone: every listed issue carries what
+    `_is_ours` reads, so no issue is fetched on its own."""
+    return next((issue for issue in repo.get_issues(state="open") if _is_ours(issue)), None)
+
+
+def _is_ours(issue: Issue) -> bool:
+    """Title, marker, no pull request, and an author who may write to the repository."""
+    return (
+        issue.title == STALE_TITLE
+        and issue.pull_request is None
+        and STALE_MARKER in (issue.body or "")
+        and (issue.user.login == _BOT_LOGIN or issue.author_association in _TRUSTED_ASSOCIATIONS)
     )
 
 

@@ -9,7 +9,7 @@ the papers the new query brought again, keeping each where it arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from datetime import date
 
 import msgspec
@@ -36,9 +36,10 @@ def updated_days(
     query: str,
     today: date,
     rebuild_from: date | None = None,
+    hidden: Set[str] = frozenset(),
 ) -> tuple[DayUpdate, ...]:
     """The days this run rewrites, oldest first: the days of its news, and with `rebuild_from`
-    (a refill) every day from then to `today`."""
+    (a refill) every day from then to `today`. A rewritten day drops the `hidden` papers."""
     added: dict[date, list[Known]] = {}
     for item in merged.added:
         added.setdefault(item.arrived, []).append(item)
@@ -51,7 +52,7 @@ def updated_days(
     updates = []
     for day in sorted(touched):
         files = archive.days.get(day)
-        held_new, held_updated = _held(files, query, kept)
+        held_new, held_updated = _held(files, query, kept, hidden)
         new = [*held_new, *added.get(day, ())]
         updated = list(held_updated)
         if day == today:
@@ -64,7 +65,7 @@ def updated_days(
 
 
 def _held(
-    files: DayFiles | None, query: str, kept: Mapping[str, Known] | None
+    files: DayFiles | None, query: str, kept: Mapping[str, Known] | None, hidden: Set[str]
 ) -> tuple[list[Known], list[Known]]:
     """The records a rewritten day keeps: its own digest's, or on a rebuild those of the papers
     the digest still holds, whichever query wrote them."""
@@ -75,7 +76,9 @@ def _held(
             continue
         new += [_known(e, page.rules) for e in page.new if _arrived_here(e, kept)]
         updated += [_known(e, page.rules) for e in page.updated if _held_still(e, kept)]
-    return _once(new), _once(updated)
+    return _once(k for k in new if k.paper.arxiv_id not in hidden), _once(
+        k for k in updated if k.paper.arxiv_id not in hidden
+    )
 
 
 def _held_still(entry: Entry, kept: Mapping[str, Known] | None) -> bool:

@@ -24,6 +24,10 @@ _NOT_YAML_SAFE = re.compile(
 )
 # The closing line python-frontmatter's YAMLHandler.FM_BOUNDARY (^-{3,}\s*$) accepts.
 _CLOSING_LINE = re.compile(r"-{3,}\s*")
+# libyaml's loader recurses in C and crashes the process on flow collections nested some ten
+# thousand deep: a page with more brackets than this is read by PyYAML's Python loader, which
+# raises RecursionError instead. Pages the bot wrote nest three deep.
+_C_LOADER_MAX_BRACKETS = 2_000
 
 
 class FlowYamlHandler(YAMLHandler):
@@ -40,9 +44,12 @@ class FlowYamlHandler(YAMLHandler):
         return super().split(text)
 
     def load(self, fm: str, **kwargs: object) -> Any:
+        """The metadata; RecursionError for a value nested deeper than Python's stack allows."""
         try:
             return json.loads(fm)
         except ValueError:  # block-style YAML, as pages written before this format were
+            if fm.count("[") + fm.count("{") > _C_LOADER_MAX_BRACKETS:
+                return yaml.load(fm, Loader=yaml.SafeLoader)
             return yaml.load(fm, Loader=yaml.CSafeLoader)
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:

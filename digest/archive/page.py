@@ -206,7 +206,7 @@ def read_front_matter(path: Path) -> Mapping[str, Any]:
         except ValueError:
             return {}  # no front matter, as python-frontmatter reads it; the page check names it
         meta = handler.load(front)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError) as error:
         raise ArchiveError(
             f"{path}: cannot be read ({_first_line(error)}); restore it from git history"
         ) from None
@@ -217,7 +217,15 @@ def checked(path: Path, parse: Callable[[], _T]) -> _T:
     """Run `parse`, turning any malformed value into an ArchiveError naming the file."""
     try:
         result = parse()
-    except (KeyError, TypeError, ValueError, AttributeError, RecordError) as error:
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        RecordError,
+    ) as error:
         raise ArchiveError(
             f"{path}: damaged page ({_first_line(error)}); restore it from git history"
         ) from None

@@ -23,12 +23,17 @@ import yaml
 from digest.config.query import query_problem
 from digest.errors import SettingsError
 from digest.layout import check_relative_path
+from digest.records import is_arxiv_id, shown_id, split_versioned_id
 
 DEFAULTS: dict[str, Any] = yaml.load(
     Path(__file__).with_name("defaults.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
 )
 
 _T = TypeVar("_T")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# A new-style arXiv id written bare (hidden: [2602.10000]) is read as the text it is: YAML
+# would read a float, and 2602.10000 would become 2602.1.
+_NEW_STYLE_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")
 _WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
@@ -123,6 +128,47 @@ class AlertSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_
     fail_run: bool = _default("alerts", "fail_run")
 
 
+class _DuplicateKeyError(Exception):
+    """A mapping in config.yml names the same key twice."""
+
+    def __init__(self, key: object, first_line: int, second_line: int) -> None:
+        super().__init__(
+            f"key {key!r} is written twice (lines {first_line} and {second_line}); keep one"
+        )
+
+
+class _ConfigLoader(yaml.CSafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in any mapping.
+
+    YAML forbids duplicate keys, but PyYAML keeps the last one: a `query:` added at the top of
+    the file would leave the old one below in force without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_lines: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *defaults` may be overridden by design
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = first_lines.get(key)
+            except TypeError:  # an unhashable key: the constructor below refuses it
+                continue
+            if first is not None:
+                raise _DuplicateKeyError(key, first, line)
+            first_lines[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [("tag:yaml.org,2002:str", _NEW_STYLE_ID), *resolvers]
+    if first in "0123456789"
+    else list(resolvers)
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     title: Text
     description: str = _default("description")
@@ -140,6 +186,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
     fallback_category: Text = _default("fallback_category")
     relevance: RelevanceSettings = RelevanceSettings()
     alerts: AlertSettings = AlertSettings()
+    hidden: tuple[str, ...] = tuple(_default("hidden"))
 
     def __post_init__(self) -> None:
         _check_blank("title", self.title)
@@ -147,6 +194,12 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
         problem = query_problem(self.query)
         if problem:
             raise ValueError(f"query: {problem}")
+        for index, arxiv_id in enumerate(self.hidden):
+            if not is_arxiv_id(arxiv_id) and split_versioned_id(arxiv_id) is None:
+                raise ValueError(
+                    f"hidden.{index}: {shown_id(arxiv_id)} is not an arXiv id like 2602.00001 "
+                    "or hep-th/9901001"
+                )
         for key in ("readme_path", "archive_dir"):
             problem = check_relative_path(getattr(self, key))
             if problem:
@@ -159,6 +212,15 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
     def category_order(self) -> tuple[str, ...]:
         """Every category a paper can get, in display order, the fallback last."""
         return (*(category.name for category in self.categories), self.fallback_category)
+
+    @property
+    def hidden_ids(self) -> frozenset[str]:
+        """The ids of the papers kept out of the digest, without versions: hiding a paper
+        hides every version of it."""
+        return frozenset(
+            versioned[0] if (versioned := split_versioned_id(arxiv_id)) else arxiv_id
+            for arxiv_id in self.hidden
+        )
 
     @property
     def rules_key(self) -> str:
@@ -221,7 +283,9 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({error})") from None
     try:
-        raw = yaml.load(text, Loader=yaml.CSafeLoader)
+        raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 (a safe loader)
+    except _DuplicateKeyError as error:
+        raise ConfigError(f"{path}: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

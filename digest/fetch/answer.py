@@ -23,6 +23,10 @@ _TOTAL = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
 # An entry's start tag as arXiv writes it, in the feed's default namespace. In a well-formed
 # document it can only be that (or sit in a comment or CDATA, which arXiv does not send).
 _ENTRY_START = re.compile(rb"<entry[\s/>]")
+# Counts and seconds in ASCII digits: str.isdigit and int() also take "²" or "١".
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
+# arXiv holds under three million papers: a total beyond this is a broken or forged answer.
+MAX_PLAUSIBLE_TOTAL = 100_000_000
 
 
 class FetchError(DigestError):
@@ -120,9 +124,14 @@ def _page(content: bytes) -> Page:
     if root.tag != f"{_ATOM}feed":
         raise RequestFailedError("not an Atom feed", "an error page?", answered=True)
     total_text = root.findtext(_TOTAL)
-    if total_text is None or not total_text.strip().isdigit():
-        raise RequestFailedError("no opensearch:totalResults in the feed", answered=True)
-    return Page(entries=len(entries), total=int(total_text))
+    if total_text is None or not _WHOLE_NUMBER.fullmatch(total_text.strip()):
+        raise RequestFailedError("no readable opensearch:totalResults in the feed", answered=True)
+    total = int(total_text)
+    if total > MAX_PLAUSIBLE_TOTAL:
+        raise RequestFailedError(
+            "implausible answer", f"totalResults {total}, more than arXiv holds", answered=True
+        )
+    return Page(entries=len(entries), total=total)
 
 
 def _header(head: bytes) -> Any:
@@ -151,13 +160,18 @@ def _error_message(content: bytes) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    """Seconds from a Retry-After header, given either as seconds or as an HTTP date; None for
+    one that cannot be read (the retry then waits its own backoff).
+
+    HTTP dates are GMT: one written with "-0000" or without a zone is read as UTC.
+    """
+    text = (value or "").strip()
+    if _WHOLE_NUMBER.fullmatch(text):
+        return float(text)
     try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())

@@ -8,7 +8,7 @@ from datetime import UTC
 
 import arxiv
 
-from digest.records import Paper
+from digest.records import Paper, shown_id, split_versioned_id
 
 # Bidi overrides and every character of Unicode category Cc (C0, DEL, C1) become spaces: one
 # table, so a busy field's thousands of abstracts are cleaned at C speed.
@@ -17,7 +17,6 @@ _TO_SPACE = dict.fromkeys(
 )
 # The ones str.split() does not already take for spaces: most texts hold none and skip the table.
 _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TO_SPACE if not chr(c).isspace()) + "]")
-_VERSIONED_ID = re.compile(r"^(?P<id>.+)v(?P<version>\d+)$")
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +31,22 @@ def keep_newest(papers: dict[str, Paper], paper: Paper | None) -> None:
 
 
 def versioned_id(result: arxiv.Result) -> tuple[str, int] | None:
-    """The result's id and version ("2601.00001v2" → ("2601.00001", 2)); None without one."""
-    match = _VERSIONED_ID.match(result.get_short_id())
-    return None if match is None else (match["id"], int(match["version"]))
+    """The result's id and version ("2601.00001v2" → ("2601.00001", 2)); None unless it is an
+    arXiv id with a version: the answer comes from wherever ARXIV_API_URL points, and every
+    link the digest writes is built from this id."""
+    return split_versioned_id(result.get_short_id())
 
 
 def paper_from_result(result: arxiv.Result) -> Paper | None:
     """Turn the client's Result into our record, with text cleaned for display; None (with a
-    warning) for an entry whose id has no version, which no record can be keyed by."""
+    warning naming it) for an entry whose id is not a versioned arXiv id, which no record can
+    be keyed by and no link built from."""
     versioned = versioned_id(result)
     if versioned is None:
-        log.warning("arXiv sent an entry without a version in its id, skipped: %s", result.entry_id)
+        log.warning(
+            "arXiv sent an entry whose id is not a versioned arXiv id, skipped: %s",
+            shown_id(result.get_short_id()),
+        )
         return None
     return Paper(
         arxiv_id=versioned[0],

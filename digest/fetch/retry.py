@@ -98,6 +98,16 @@ class Retrier(msgspec.Struct):
 
     def _exhausted(self, failure: RequestFailedError) -> FetchError:
         kind = FetchError if failure.answered else ArxivUnreachableError
+        left = self.settings.retry_budget_seconds - self.spent
+        if failure.retry_after is not None and failure.retry_after > left:
+            return kind(
+                f"arXiv at {self.endpoint} answered {failure} and asked to wait "
+                f"{_seconds(failure.retry_after)} (Retry-After), more than is left of the retry "
+                f"budget (arxiv.retry_budget_seconds: {self.settings.retry_budget_seconds:g}); "
+                f"{self._outlook()}",
+                url=self.endpoint,
+                cause=failure.cause,
+            )
         return kind(
             f"arXiv kept failing for the whole retry budget "
             f"(arxiv.retry_budget_seconds: {self.settings.retry_budget_seconds:g}) "

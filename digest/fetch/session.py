@@ -30,6 +30,11 @@ DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 def endpoint_from_env(env: Mapping[str, str]) -> str:
     """arXiv's query endpoint, or the mirror or local server ARXIV_API_URL names."""
     url = env.get("ARXIV_API_URL", "").strip() or DEFAULT_ENDPOINT
+    if "@" in url:  # user:pass@ would reach every warning and error message
+        raise ConfigError(
+            f"ARXIV_API_URL must be the URL of a query endpoint such as {DEFAULT_ENDPOINT}, "
+            "without a user name or password: remove the 'user:password@' part (not shown here)"
+        )
     problem = _url_problem(url)
     if problem:
         raise ConfigError(

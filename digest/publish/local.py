@@ -1,11 +1,42 @@
-"""Write the run's files into the working tree so that none is ever left half-written."""
+"""Write the run's files into the working tree so that none is ever left half-written, and let
+one local run at a time write a digest's folder."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+from digest.errors import DigestError
+
+
+class RunInProgressError(DigestError):
+    """Another run is writing the same digest (exit code 1)."""
+
+
+@contextmanager
+def only_run(folder: Path) -> Iterator[None]:
+    """Hold a lock on `folder` (the config's folder) while the block runs, or fail at once: a
+    second run would delete the first one's staged files as leftovers of an interrupted run,
+    and both would write the same pages. The lock is the operating system's (flock on the
+    folder itself): no file is left behind, and a run that dies releases it."""
+    if not folder.is_dir():  # no config there either: loading it names the problem
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgressError(
+                f"another run of the digest is writing {folder}; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def write_files(root: Path, files: Mapping[str, str | None]) -> None:

@@ -15,7 +15,7 @@ from digest.alerts.calendar import Stale, announcement_days, staleness
 from digest.config.settings import DEFAULTS, AlertSettings
 from tests.digest_site import Site, at
 from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
-from tests.fake_github import FAKE_TOKEN, FakeGitHub, init_backing_repo
+from tests.fake_github import FAKE_TOKEN, FakeGitHub, FakeIssue, init_backing_repo
 
 # Published 2026-02-12 is the seed's newest paper: a first run on Friday the 13th brings it,
 # and nothing arrives after. A 60-day window keeps every paper listed, so quiet days change
@@ -309,3 +309,50 @@ def test_a_token_without_issues_write_warns_with_the_fix(
     assert ".github/workflows/digest.yml is the current one" in err[0]
     assert err[1].startswith("warning: no new paper on 3 arXiv announcement days")
     assert with_issue.github.issues == []
+
+
+STALE = "arXiv digest: no new papers"
+MARKER = "<!-- arxiv-digest:stale -->"
+LOOK_ALIKES = {
+    "an outsider's pull request": FakeIssue(1, STALE, MARKER, author="mallory", pull_request=True),
+    "an outsider's issue with the marker": FakeIssue(1, STALE, f"copied\n{MARKER}", author="eve"),
+    "the owner's pull request": FakeIssue(
+        1, STALE, MARKER, author="owner", association="OWNER", pull_request=True
+    ),
+    "an issue with the title alone": FakeIssue(1, STALE, "by hand", association="OWNER"),
+}
+
+
+@pytest.mark.parametrize("look_alike", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_an_issue_or_pull_request_the_bot_did_not_open_is_never_adopted(
+    with_issue: Remote, quiet_env: FakeArxiv, look_alike: FakeIssue
+) -> None:
+    github = with_issue.github
+    github.issues.append(look_alike)
+    assert with_issue.run(FIRST) == 0
+    assert with_issue.run(THIRD) == 0
+    assert [(i.number, i.author, i.state) for i in github.issues] == [
+        (1, look_alike.author, "open"),
+        (2, "github-actions[bot]", "open"),
+    ]
+    assert MARKER in github.issues[1].body
+    quiet_env.add(_new_paper("2026-02-19"))
+    assert with_issue.run("2026-02-20") == 0
+    assert [(i.state, i.comments) for i in github.issues] == [
+        ("open", []),
+        ("closed", ["New papers arrived on 2026-02-20: the digest is moving again."]),
+    ]
+
+
+def test_the_issue_a_forkers_own_token_opened_is_recognised(
+    with_issue: Remote, quiet_env: FakeArxiv
+) -> None:
+    """With a personal token, the issue's author is the owner, not github-actions[bot]."""
+    github = with_issue.github
+    assert with_issue.run(FIRST) == 0
+    github.issues.append(FakeIssue(1, STALE, f"stuck\n\n{MARKER}", "open", [], "me", "OWNER"))
+    assert with_issue.run(THIRD) == 0
+    assert len(github.issues) == 1
+    quiet_env.add(_new_paper("2026-02-19"))
+    assert with_issue.run("2026-02-20") == 0
+    assert github.issues[0].state == "closed"

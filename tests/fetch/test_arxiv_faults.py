@@ -259,3 +259,59 @@ def test_a_total_that_stays_too_high_ends_with_a_warning_not_a_failure(
     server.fail_always(Fault.wrong_total(5))
     assert fetch(server).papers == reference.papers
     assert any("arXiv promised" in warning for warning in _warnings(caplog))
+
+
+ODD_BUT_LEGAL = {
+    "Retry-After date with -0000": Fault.http(503, retry_after="Wed, 04 Feb 2026 05:00:10 -0000"),
+    "Retry-After date without a zone": Fault.http(503, retry_after="Wed, 04 Feb 2026 05:00:10"),
+    "Retry-After in superscript digits": Fault.http(429, retry_after="²"),
+    "negative Retry-After": Fault.http(429, retry_after="-5"),
+    "Retry-After in year 1": Fault.http(503, retry_after="Mon, 01 Jan 0001 00:00:00 GMT"),
+    "Retry-After with an impossible zone": Fault.http(
+        503, retry_after="Wed, 04 Feb 2026 05:00:10 +9999"
+    ),
+    "totalResults in superscript digits": Fault.odd_total("¹"),
+    "totalResults in Arabic-Indic digits": Fault.odd_total("١٢"),
+    "negative totalResults": Fault.odd_total("-5"),
+    "totalResults of 4,300 digits": Fault.odd_total("9" * 4300),
+    "totalResults as a fraction": Fault.odd_total("12.5"),
+}
+
+
+@pytest.mark.parametrize("fault", ODD_BUT_LEGAL.values(), ids=ODD_BUT_LEGAL.keys())
+def test_an_odd_answer_is_retried_with_the_bots_own_backoff(
+    server: FakeArxiv, reference: FetchResult, fault: Fault, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.fail_next(fault)
+    assert fetch(server).papers == reference.papers
+    first, second = server.requests[:2]
+    assert second.time - first.time < 1.5  # FAST_ARXIV's backoff, not a date long past or odd
+    assert len(_warnings(caplog)) == 1
+
+
+def test_an_absurd_total_is_called_implausible_not_a_query_to_narrow(
+    tmp_path: Path, server: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = Site.create(tmp_path / "site", arxiv={"retry_budget_seconds": 0.2})
+    before = site.files()
+    server.fail_always(Fault.odd_total(str(10**12)))
+    assert site.run(NOW.isoformat()) == 1
+    assert site.files() == before
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert "implausible answer (totalResults 1000000000000, more than arXiv holds)" in errors[0]
+    assert "narrow" not in errors[0]
+
+
+def test_a_retry_after_beyond_the_budget_says_so_at_once(
+    server: FakeArxiv, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    site = Site.create(tmp_path / "site")
+    server.fail_next(Fault.http(429, retry_after="99999999999999"))
+    assert site.run(NOW.isoformat()) == 1
+    assert len(server.requests) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert (
+        "asked to wait 99999999999999 s (Retry-After), more than is left of the retry"
+        in (errors[0])
+    )

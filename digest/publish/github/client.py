@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from github import Auth, Consts, Github, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
+from urllib3.exceptions import InvalidHeader
 
 from digest.publish.github.errors import scrub
 
@@ -36,6 +37,14 @@ class _CappedRetry(GithubRetry):
     PyGithub 2.10's GithubRetry caps only the waits it derives from rate-limit bodies; urllib3's
     Retry.sleep_for_retry obeys any Retry-After (up to hours). A daily bot should rather fail fast.
     """
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        """Retry-After in seconds, or None (the retry's own backoff) when it cannot be read:
+        urllib3 raises InvalidHeader for "²" or "-5", which ended as a network failure."""
+        try:
+            return super().get_retry_after(response)
+        except (InvalidHeader, ValueError, OverflowError):
+            return None
 
     def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
         wait = self.get_retry_after(response)

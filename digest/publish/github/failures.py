@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 from github import GithubException
@@ -25,6 +25,10 @@ from digest.publish.github.errors import (
     Scene,
 )
 
+# GitHub's limits reset within the hour: a reset further off than this is no time to name.
+_PLAUSIBLE_RESET = timedelta(days=1)
+# Epoch seconds in ASCII digits (str.isdigit also takes "²").
+_EPOCH_SECONDS = re.compile(r"[0-9]{1,12}")
 # urllib3 2.x words an exhausted status retry as "too many 503 error responses"
 _RETRY_STATUS = re.compile(r"too many (\d{3}) error responses")
 _NOT_FAST_FORWARD = "not a fast forward"
@@ -114,9 +118,17 @@ def _is_rate_limited(exc: GithubException) -> bool:
 
 
 def _reset_time(exc: GithubException) -> datetime | None:
-    """When the primary rate limit resets, if GitHub said (x-ratelimit-reset, epoch seconds)."""
-    value = _headers(exc).get("x-ratelimit-reset", "")
-    return datetime.fromtimestamp(int(value), UTC) if value.isdigit() else None
+    """When the primary rate limit resets, if GitHub said (x-ratelimit-reset, epoch seconds)
+    and said something plausible: None for a value no clock can show or a day away."""
+    value = _headers(exc).get("x-ratelimit-reset", "").strip()
+    if not _EPOCH_SECONDS.fullmatch(value):
+        return None
+    now = datetime.now(UTC)
+    try:
+        reset = datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):  # beyond the platform's time_t or year 9999
+        return None
+    return reset if abs(reset - now) <= _PLAUSIBLE_RESET else None
 
 
 def _headers(exc: GithubException) -> dict[str, str]:

@@ -46,8 +46,13 @@ def target_from_env(env: Mapping[str, str]) -> GithubTarget | None:
     if not _REPOSITORY.fullmatch(repository) or {".", ".."} & set(repository.split("/")):
         raise _settings_error("GITHUB_REPOSITORY", "'owner/name'", shown=repository, secret=token)
     api_url = env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
-    parsed = urlparse(api_url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+    if "@" in api_url:  # user:pass@ would reach every error message and log line
+        raise _settings_error(
+            "GITHUB_API_URL",
+            f"an API root without a user name or password, such as {DEFAULT_API_URL}",
+            fix="remove the 'user:password@' part (not shown here): GITHUB_TOKEN authenticates",
+        )
+    if not _is_http_url(api_url):
         raise _settings_error(
             "GITHUB_API_URL",
             f"an http(s) URL such as {DEFAULT_API_URL}",
@@ -56,6 +61,15 @@ def target_from_env(env: Mapping[str, str]) -> GithubTarget | None:
         )
     branch = env.get("GITHUB_REF_NAME", "").strip() or None
     return GithubTarget(api_url.rstrip("/"), repository, branch, token)
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 (parses the port: ValueError when not a number in 0-65535)
+    except ValueError:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
 
 
 def check_token(token: str) -> None:

@@ -1,0 +1,119 @@
+"""Mistakes a careless forker makes in config.yml are refused with exit 2, naming what to fix:
+a key written twice, a hidden paper that is not an arXiv id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.cli import main
+from digest.config.settings import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    code = main(["--config", str(path), "--check"])
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+def test_a_query_added_on_top_of_the_stock_file_is_refused_naming_both_lines(
+    tmp_path: Path, local_mode: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stock = (REPO / "config.yml").read_text(encoding="utf-8")
+    path = _config(tmp_path, "query: cat:astro-ph.EP\n" + stock)
+    second = 1 + next(
+        n for n, line in enumerate(stock.splitlines(), 1) if line.startswith("query:")
+    )
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [f"error: {path}: key 'query' is written twice (lines 1 and {second}); keep one"]
+    code = main(["--config", str(path), "--now", "2026-02-14T05:00:00"])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines() == err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "lines"),
+    [
+        ("display:\n  abstracts: full\n  full_days: 3\n  abstracts: none\n", "abstracts", (2, 4)),
+        (
+            "categories:\n  - name: A\n    keywords: [spike]\n    name: B\n",
+            "name",
+            (2, 4),
+        ),
+        ("feed: {path: a.xml, path: b.xml}\n", "path", (1, 1)),
+        ("alerts:\n  open_issue: true\n  open_issue: false\n", "open_issue", (2, 3)),
+    ],
+)
+def test_a_key_written_twice_at_any_depth_is_refused(
+    tmp_path: Path, text: str, key: str, lines: tuple[int, int]
+) -> None:
+    base = "title: T\nquery: all:x\ncategories:\n  - name: Z\n    keywords: [z]\n"
+    if text.startswith("categories:"):
+        base = "title: T\nquery: all:x\n"
+    path = _config(tmp_path, text + base)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        f"{path}: key '{key}' is written twice (lines {lines[0]} and {lines[1]}); keep one"
+    )
+
+
+def test_keys_differing_in_case_or_merged_from_an_anchor_are_not_twice(tmp_path: Path) -> None:
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\n"
+        "categories:\n  - &topic {name: A, keywords: [a]}\n  - {<<: *topic, name: B}\n"
+        "relevance:\n  exclude_terms: [Query, query]\n",
+    )
+    assert [c.name for c in load_config(path).categories] == ["A", "B"]
+
+
+def test_hidden_ids_are_read_as_written_bare_or_quoted(tmp_path: Path) -> None:
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories: [{name: A, keywords: [a]}]\n"
+        "hidden: [2602.10000, '2602.00002', 2602.00003v2, math.GT/0309136, hep-th/9901001v1]\n",
+    )
+    assert load_config(path).hidden_ids == {
+        "2602.10000",
+        "2602.00002",
+        "2602.00003",
+        "math.GT/0309136",
+        "hep-th/9901001",
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("'2602.1'", "'2602.1'"),
+        ("https://arxiv.org/abs/2602.00001", "'https://arxiv.org/abs/2\\u2026'"),
+        ("'２６０２.00001'", "'\\uff12\\uff16\\uff10\\uff12.00001'"),
+        ("'2602.00001v0'", "'2602.00001v0'"),
+    ],
+)
+def test_a_hidden_entry_that_is_no_arxiv_id_is_refused_naming_it(
+    tmp_path: Path, local_mode: None, capsys: pytest.CaptureFixture[str], written: str, shown: str
+) -> None:
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories: [{name: A, keywords: [a]}]\n"
+        f"hidden: ['2602.00001', {written}]\n",
+    )
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [
+        f"error: {path}: hidden.1: {shown} is not an arXiv id like 2602.00001 or hep-th/9901001"
+    ]
