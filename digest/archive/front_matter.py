@@ -18,12 +18,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 # Characters a YAML stream may not hold raw, and line breaks YAML 1.1 would fold inside a
 # quoted scalar (U+0085, U+2028, U+2029): written as JSON escapes, which both languages read.
-# Listed, not negated: a negated class over all of Unicode took 9 ms to compile, every run.
 _NOT_YAML_SAFE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 )
-# The closing line python-frontmatter's YAMLHandler.FM_BOUNDARY (^-{3,}\s*$) accepts.
-_CLOSING_LINE = re.compile(r"-{3,}\s*")
 # libyaml's loader recurses in C and crashes the process on flow collections nested some ten
 # thousand deep: a page with more brackets than this is read by PyYAML's Python loader, which
 # raises RecursionError instead. Pages the bot wrote nest three deep.
@@ -32,16 +29,6 @@ _C_LOADER_MAX_BRACKETS = 2_000
 
 class FlowYamlHandler(YAMLHandler):
     """python-frontmatter's YAML handler, writing flow style and reading it as JSON."""
-
-    def split(self, text: str) -> tuple[str, str]:
-        """Where the library's split would cut, found with str.find: its multi-line regex tried
-        every position of a page, 3 ms for each of a busy field's 450 KB pages."""
-        if text.startswith("---\n"):
-            start = text.find("\n---", 3) + 1
-            end = text.find("\n", start)
-            if start and end != -1 and _CLOSING_LINE.fullmatch(text, start, end):
-                return text[4:start], text[end + 1 :]
-        return super().split(text)
 
     def load(self, fm: str, **kwargs: object) -> Any:
         """The metadata; RecursionError for a value nested deeper than Python's stack allows."""

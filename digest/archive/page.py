@@ -180,32 +180,34 @@ def read_page(path: Path) -> DayPage:
     def parse() -> DayPage:
         filed_on = date.fromisoformat(str(meta["date"]))
         new, updated = _records(meta, "new"), _records(meta, "updated")
+        last_run = timestamp(meta["last_run"], "last_run")
+        started = _day_or_none(meta.get("started"))
+        # A run writes pages for its own day or earlier ones, for a digest begun by then: a
+        # page that says otherwise would stall catch-up or never let news be news.
+        if last_run.date() < filed_on:
+            raise ValueError(f"last_run {last_run:%Y-%m-%d} is before the page's date {filed_on}")
+        if started is not None and started > filed_on:
+            raise ValueError(f"started {started} is after the page's date {filed_on}")
         return DayPage(
             day=filed_on,
-            last_run=timestamp(meta["last_run"], "last_run"),
+            last_run=last_run,
             new=tuple(Entry.from_record(record, filed_on) for record in new),
             updated=tuple(Entry.from_record(record, filed_on) for record in updated),
             query=str(meta.get("query") or ""),
             rules=str(meta.get("rules") or ""),
-            started=_day_or_none(meta.get("started")),
+            started=started,
         )
 
     return checked(path, parse)
 
 
 def read_front_matter(path: Path) -> Mapping[str, Any]:
-    """The page's metadata through python-frontmatter's handler (split, then load), as
-    frontmatter.loads reads it, without the copies of the whole page it makes to return the
-    body too: reading a busy window's 20 pages took 15 ms more that way."""
-    handler = FlowYamlHandler()
+    """The page's metadata as python-frontmatter reads it, with the handler that wrote it; an
+    ArchiveError naming the file when it cannot be read at all."""
     try:
-        # Bytes decoded, not read_text: its newline translation took most of a busy page's read.
-        text = path.read_bytes().decode("utf-8").lstrip()
-        try:
-            front, _ = handler.split(text.replace("\r\n", "\n") if "\r" in text else text)
-        except ValueError:
-            return {}  # no front matter, as python-frontmatter reads it; the page check names it
-        meta = handler.load(front)
+        meta = frontmatter.loads(
+            path.read_text(encoding="utf-8"), handler=FlowYamlHandler()
+        ).metadata
     except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError) as error:
         raise ArchiveError(
             f"{path}: cannot be read ({_first_line(error)}); restore it from git history"

@@ -35,12 +35,12 @@ digest.categorize.terms finds the terms; it is fast, and matches exactly where t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import msgspec
 
+from digest.categorize.descriptions import description_words
 from digest.categorize.terms import (
     CompiledTerm,
     KeyScanner,
@@ -115,7 +115,7 @@ def build_rules(config: Config, papers: int | None = None) -> Rules:
     """Compile every configured term once, so scoring a paper is one scan and a few searches;
     `papers`, how many will be scored (None: many), picks the cheaper scan."""
     categories = tuple(
-        _category_rule(spec, _description_words(spec, config.categories))
+        _category_rule(spec, description_words(spec, config.categories))
         for spec in config.categories
     )
     off_topic = tuple(compile_term(text) for text in config.relevance.exclude_terms)
@@ -132,92 +132,6 @@ def build_rules(config: Config, papers: int | None = None) -> Rules:
         scanner=key_scanner([*every_term, *off_topic], papers),
         keywords={key: tuple(group) for key, group in keywords.items()},
     )
-
-
-# Words a description shares with any topic of any field: they say nothing about one topic.
-_COMMON_WORDS = frozenset(
-    [
-        "about",
-        "also",
-        "among",
-        "and",
-        "applications",
-        "approach",
-        "based",
-        "between",
-        "both",
-        "contribution",
-        "different",
-        "each",
-        "either",
-        "from",
-        "into",
-        "like",
-        "many",
-        "method",
-        "more",
-        "most",
-        "much",
-        "other",
-        "over",
-        "paper",
-        "papers",
-        "same",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "under",
-        "used",
-        "uses",
-        "using",
-        "very",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "whose",
-        "with",
-        "within",
-        "without",
-        "work",
-        "works",
-    ]
-)
-_DESCRIPTION_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _description_words(spec: CategorySpec, specs: Sequence[CategorySpec]) -> tuple[str, ...]:
-    """The words of the topic's description that can tell it apart, singular, in order."""
-    others = {
-        _singular(word)
-        for other in specs
-        if other is not spec
-        for word in _DESCRIPTION_WORD.findall(other.description.lower())
-    }
-    listed = {keyword.lower() for keyword in spec.keywords}
-    words = (_singular(word) for word in _DESCRIPTION_WORD.findall(spec.description.lower()))
-    return tuple(
-        dict.fromkeys(
-            word
-            for word in words
-            if word not in _COMMON_WORDS and word not in others and word not in listed
-        )
-    )
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "is", "us")) else word
 
 
 def _category_rule(spec: CategorySpec, described: tuple[str, ...]) -> CategoryRule:

@@ -22,11 +22,12 @@ CODE_HOSTS = (
 MAX_CODE_LINKS = 3
 # Longer paths are not real repository addresses; dropping them keeps one paper's line short.
 _MAX_PATH_CHARS = 120
+# Scheme and host in any case; the path case-sensitively, so that no non-ASCII letter (a
+# dotted capital I, the Kelvin sign) can pass for a Latin one.
 _CODE_URL = re.compile(
-    r"(?<![\w.@/:-])(?:https?://)?(?:www\.)?"
-    rf"(?P<host>{'|'.join(re.escape(host) for host in CODE_HOSTS)})"
-    r"(?P<path>(?:/[A-Za-z0-9_.-]+)+)",
-    re.IGNORECASE,
+    r"(?<![\w.@/:-])(?ai:(?:https?://)?(?:www\.)?"
+    rf"(?P<host>{'|'.join(re.escape(host) for host in CODE_HOSTS)}))"
+    r"(?P<path>(?:/[A-Za-z0-9_.-]+)+)"
 )
 
 

@@ -53,6 +53,8 @@ EDITS = {
     "arrived on a day to come": _field("arrived", '"9999-12-31"'),
     "arrived after its page's day": _field("arrived", '"2026-02-13"'),
     "published after its page's day": _field("published", '"9999-12-31T00:00:00+00:00"'),
+    "a digest started after its page's day": _field("started", '"9999-12-31"'),
+    "last run before its page's day": _field("last_run", '"2000-01-01T05:00:00+00:00"'),
     "an id that is not arXiv's": _field("id", json.dumps("2602.00001)[x](https://evil.example)")),
     "a version too large to be one": lambda text: re.sub(
         r'"version": \d+', '"version": ' + "9" * 5000, text, count=1
