@@ -2,9 +2,9 @@
 scripts/update_digest.py.
 
 Exit codes: 0 done (changed or not), 1 the run failed and changed nothing, 2 a mistake in
-config.yml, the environment or the command line. `--check` only validates the config (0 or 2;
-1 when the workflow's step output cannot be written); `--notify-test` only sends a test message
-to each DIGEST_NOTIFY URL (0 all sent, 1 not, 2 when DIGEST_NOTIFY is unset).
+config.yml, the environment or the command line. `--check` only validates the config (0 or 2);
+`--notify-test` only sends a test message to each DIGEST_NOTIFY URL (0 all sent, 1 not, 2 when
+DIGEST_NOTIFY is unset).
 """
 
 from __future__ import annotations
@@ -116,13 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = setup_output(env)
     args = parse_args(argv, output)
     if args.check:
-        return _check(args.config, env, output)
+        return _check(args.config, output)
     if args.notify_test:
         return _notify_test(env, output)
     return _run(args, env, output)
 
 
-def _check(config: Path, env: dict[str, str], output: Output) -> int:
+def _check(config: Path, output: Output) -> int:
     """--check: the config's verdict in one line; the pipeline is not even imported."""
     from digest.config.check import check_config
 

@@ -3,7 +3,7 @@
 arXiv's text is untrusted: every title, name and abstract is escaped so it can neither change
 the page's structure nor forge the README's block markers, and TeX shows as written.
 The blocks come from mdutils' tools (Header, TextUtils, MDList): its document object rebuilds
-the whole text on every addition, which took seconds for a busy field's page.
+the whole text on every addition, too slow for a busy field's page.
 """
 
 from __future__ import annotations

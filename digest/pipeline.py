@@ -1,6 +1,7 @@
-"""One run of the digest, stage by stage: config → archive → plan → fetch → merge → categorize
-→ render → publish → alerts. Each step is one call to the package that owns it, and data flows
-one way; the CLI (digest/cli.py) only turns the outcome and the errors into words and exit codes.
+"""One run of the digest, stage by stage: config → archive → plan → fetch → merge into the
+window (and the day pages it rewrites) → categorize → render → publish → notify and alert.
+Each step is one call to the package that owns it, and data flows one way; the CLI
+(digest/cli.py) only turns the options in and the outcome and errors out.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from digest.alerts import watch_freshness
-from digest.archive import Archive, DayUpdate, read_archive, updated_days
-from digest.archive.page import DayPage
+from digest.archive import Archive, DayPage, DayUpdate, read_archive, updated_days
 from digest.categorize import build_rules, categorize
 from digest.config import Config, load_config
 from digest.fetch import fetch_papers
 from digest.layout import Layout, RepositoryPages
 from digest.notify import RunNews
-from digest.plan import RunPlan, look_back_days, plan_run
+from digest.plan import RunPlan, plan_run, read_from
 from digest.publish import Published, publish
 from digest.records import Entry, Known
 from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
@@ -68,20 +68,27 @@ def run_digest(options: RunOptions) -> RunReport:
     config = load_config(options.config_path)
     layout = Layout.of(options.config_path, config, options.workspace)
     today = options.now.date()
-    reach = window_start(today, look_back_days(config))
-    since = min(reach, options.backfill_from or reach)
-    archive = read_archive(layout, today, since)
+    first_page = read_from(config, today, options.backfill_from)
+    archive = read_archive(layout, today, first_page, config.window_days)
+    readme_text = read_readme(layout.disk_path(layout.readme), layout.readme)
     plan = plan_run(archive, config, options.now, options.backfill_from)
     fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)
     confirmed = fetched.seen if plan.refill else None
-    horizon = Horizon(archive.since, plan.started, plan.by_submission, confirmed)
+    horizon = Horizon(archive.read_from, plan.started, plan.by_submission, confirmed)
     hidden = config.hidden_ids
     known = known_without_hidden(plan.known, hidden)
     merged = merge(known, without_hidden(fetched.papers, hidden), now=options.now, horizon=horizon)
     window = in_window(merged.papers.values(), today, config.window_days)
     rebuild_from = window_start(today, config.window_days) if plan.refill else None
     days = updated_days(
-        archive, merged, query=config.query, today=today, rebuild_from=rebuild_from, hidden=hidden
+        archive,
+        merged.added,
+        merged.revised,
+        merged.papers,
+        query=config.query,
+        today=today,
+        rebuild_from=rebuild_from,
+        hidden=hidden,
     )
     decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
     listed = tuple(decide(known) for known in window)
@@ -95,7 +102,7 @@ def run_digest(options: RunOptions) -> RunReport:
         replaced={day.day: day.files for day in days},
         day_files=_own_files(archive, config.query),
         shown=shown,
-        readme_text=read_readme(layout.disk_path(layout.readme), layout.readme),
+        readme_text=readme_text,
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)

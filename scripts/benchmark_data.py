@@ -33,7 +33,7 @@ TEXTS = (
     ROOT / "tests/fixtures/seed_papers.json",
 )
 # A Wednesday after the seed papers: the run before it (Tuesday) is in the same ISO week, so
-# neither run is the week's first, which also sweeps for late papers.
+# neither run is on a Monday, whose run also sweeps for late papers.
 RUN_AT = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
 SMALL_NEW, BUSY_PER_DAY, HISTORY_DAYS = 20, 300, 730
 TEMPLATE_DAY = date(1999, 12, 31)

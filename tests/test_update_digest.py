@@ -168,3 +168,31 @@ def test_papers_announced_before_the_first_run_never_arrive_later(
     assert short.run(at("2026-02-16").isoformat()) == 0  # Monday: the weekly 38-day sweep
     assert "a weekly late-paper sweep" in capsys.readouterr().out
     assert {r["id"] for r in short.archived()} == first, "January's papers were announced before"
+
+
+def test_a_window_longer_than_the_fetch_reaches_keeps_every_paper_listed(
+    tmp_path: Path, arxiv_env: FakeArxiv, local_mode: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """window_days may be up to 365: a run reads every page of the window, however far its
+    fetch reaches back (38 days here), so a paper stays listed for the whole window."""
+    arxiv_env.set_papers(seed_fake_papers())
+    site = Site.create(tmp_path / "long", window_days=60)
+    assert site.run(at("2026-02-14").isoformat()) == 0
+    late = FakePaper(
+        arxiv_id="2603.00042",
+        title="Spiking neural networks in March",
+        authors=("A. Author",),
+        abstract="A spiking neural network on neuromorphic hardware.",
+        published=at("2026-03-09"),
+        updated=at("2026-03-09"),
+        primary_category="cs.NE",
+    )
+    arxiv_env.add(late)
+    capsys.readouterr()
+    assert site.run(at("2026-03-10").isoformat()) == 0
+    assert "new 1, updated 0, left the list 0; the README lists 82" in capsys.readouterr().out
+    linked = {
+        str(a.attrs["href"]).removeprefix("https://arxiv.org/abs/").rsplit("v", 1)[0]
+        for a in site.tree().find_all("a")
+    }
+    assert set(seed_published()) <= linked, "January's papers are still listed"

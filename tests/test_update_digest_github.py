@@ -158,3 +158,22 @@ def test_catch_up_after_missed_days_commits_once(remote: Remote) -> None:
     assert len(remote.commits()) == 3
     listed = remote.checkout().listed()
     assert {pid for pid, _ in listed} == expected_listed([at("2026-02-02"), at("2026-02-07")])
+
+
+def test_files_kept_with_windows_line_ends_are_rewritten_like_any_other(remote: Remote) -> None:
+    """A checkout holds each file's bytes as the branch does: a feed or page someone committed
+    with CRLF line ends is seen as unchanged since the run read it, and is rewritten."""
+    assert remote.run(at("2026-02-10")) == 0
+    files = read_files(remote.backing, "main")
+    crlf = {
+        name: text.replace("\n", "\r\n")
+        for name, text in files.items()
+        if name == "feed.xml" or name.startswith("archive/")
+    }
+    commit_files(remote.backing, "main", crlf, "Windows line ends")
+    assert remote.run(at("2026-02-11")) == 0
+    newest = read_files(remote.backing, "main")
+    assert "\r\n" not in newest["feed.xml"], "the feed was rewritten by the bot"
+    assert remote.commits()[0].startswith("digest: ")
+    feed = feedparser.parse(newest["feed.xml"])
+    assert feed.entries

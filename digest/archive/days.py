@@ -9,14 +9,13 @@ the papers the new query brought again, keeping each where it arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import date
 
 import msgspec
 
 from digest.archive.store import Archive, DayFiles
 from digest.records import Entry, Known
-from digest.window import Merge
 
 
 class DayUpdate(msgspec.Struct, frozen=True):
@@ -31,34 +30,38 @@ class DayUpdate(msgspec.Struct, frozen=True):
 
 def updated_days(
     archive: Archive,
-    merged: Merge,
+    added: Sequence[Known],
+    revised: Sequence[Known],
+    held: Mapping[str, Known],
     *,
     query: str,
     today: date,
     rebuild_from: date | None = None,
     hidden: Set[str] = frozenset(),
 ) -> tuple[DayUpdate, ...]:
-    """The days this run rewrites, oldest first: the days of its news, and with `rebuild_from`
-    (a refill) every day from then to `today`. A rewritten day drops the `hidden` papers."""
-    added: dict[date, list[Known]] = {}
-    for item in merged.added:
-        added.setdefault(item.arrived, []).append(item)
-    touched = set(added)
-    if merged.revised:
+    """The days this run rewrites, oldest first: the arrival days of the papers it `added`, its
+    own day for those it `revised`, and with `rebuild_from` (a refill) every day from then to
+    `today`, keeping only the papers the digest still `held`. A rewritten day drops the
+    `hidden` papers."""
+    by_day: dict[date, list[Known]] = {}
+    for item in added:
+        by_day.setdefault(item.arrived, []).append(item)
+    touched = set(by_day)
+    if revised:
         touched.add(today)
     if rebuild_from is not None:
         touched |= {day for day in archive.days if rebuild_from <= day <= today}
-    kept = merged.papers if rebuild_from is not None else None
+    kept = held if rebuild_from is not None else None
     updates = []
     for day in sorted(touched):
         files = archive.days.get(day)
         held_new, held_updated = _held(files, query, kept, hidden)
-        new = [*held_new, *added.get(day, ())]
+        new = [*held_new, *by_day.get(day, ())]
         updated = list(held_updated)
         if day == today:
-            revised = {item.paper.arxiv_id for item in merged.revised}
-            updated = [u for u in updated if u.paper.arxiv_id not in revised]
-            updated += merged.revised
+            again = {item.paper.arxiv_id for item in revised}
+            updated = [u for u in updated if u.paper.arxiv_id not in again]
+            updated += revised
         paths = files.paths if files else ()
         updates.append(DayUpdate(day, tuple(new), tuple(updated), paths))
     return tuple(updates)

@@ -44,16 +44,17 @@ class Archive(msgspec.Struct, frozen=True):
     """What the archive says, read once per run.
 
     `query` is the query of the digest that wrote the newest pages ('' for pages written before
-    pages recorded it, None for an empty archive); the digest's `last_run`, first day `started`
-    and last day with news `last_news` are that digest's. `days` holds every page dated from
-    `since` to the run's date; `ignored` names pages dated after it (a typo or a clock error).
+    pages recorded it, None for an empty archive); the last run that wrote a page `last_run`,
+    the first day `started` and the newest arrival day `last_news` are that digest's. `days`
+    holds every page dated from `read_from` to the run's date; `ignored` names pages dated
+    after it (a typo or a clock error).
     """
 
     query: str | None
     last_run: datetime | None
     started: date | None
     last_news: date | None
-    since: date
+    read_from: date
     days: Mapping[date, DayFiles]
     ignored: tuple[str, ...] = ()
 
@@ -79,18 +80,19 @@ class Archive(msgspec.Struct, frozen=True):
         return MappingProxyType(papers)
 
 
-def read_archive(layout: Layout, today: date, since: date) -> Archive:
-    """Read every page from `since` to `today`, and as many older ones as it takes to know when
-    the newest digest last ran, when it started and when it last had news. Only the year
-    folders holding those pages are listed, so a run does not grow with the archive's age."""
+def read_archive(layout: Layout, today: date, read_from: date, window_days: int) -> Archive:
+    """Read every page from `read_from` to `today`, and as many older ones as it takes to know when
+    the newest digest last ran, when it started and when it last had news (`window_days`: what
+    counts as news, see _brought_news). Only the year folders holding those pages are listed, so
+    a run does not grow with the archive's age."""
     root = layout.disk_path(layout.archive)
     years = _year_folders(root)
     recent = [
         item
         for year in years
-        if int(year.name) >= since.year
+        if int(year.name) >= read_from.year
         for item in _pages_in(year)
-        if item[0] >= since
+        if item[0] >= read_from
     ]
     ignored = tuple(str(path) for day, _, path in recent if day > today)
     for name in ignored:
@@ -102,17 +104,17 @@ def read_archive(layout: Layout, today: date, since: date) -> Archive:
     older = (
         read_page(path)
         for year in reversed(years)
-        if int(year.name) <= since.year
+        if int(year.name) <= read_from.year
         for day, _, path in reversed(_pages_in(year))
-        if day < since
+        if day < read_from
     )
-    history = _History.of(pages, older, oldest=lambda: _oldest_day(years))
+    history = _History.of(pages, older, lambda: _oldest_day(years), window_days)
     return Archive(
         query=history.query,
         last_run=history.last_run,
         started=history.started,
         last_news=history.last_news,
-        since=since,
+        read_from=read_from,
         days=MappingProxyType(days),
         ignored=ignored,
     )
@@ -126,7 +128,11 @@ class _History(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(
-        cls, recent: list[DayPage], older: Iterator[DayPage], oldest: Callable[[], date]
+        cls,
+        recent: list[DayPage],
+        older: Iterator[DayPage],
+        oldest: Callable[[], date],
+        window_days: int,
     ) -> _History:
         """The newest digest's facts from the recent pages (oldest run first), reading older
         pages newest first only while a fact is still missing."""
@@ -143,7 +149,7 @@ class _History(msgspec.Struct, frozen=True):
         newest = pages[-1]
         own = [page for page in pages if page.query == newest.query]
         recorded = [page.started for page in own if page.started is not None]
-        news = [page.last_run.date() for page in own if page.new]
+        news = [page.last_run.date() for page in own if _brought_news(page, window_days)]
         return cls(
             query=newest.query,
             last_run=max(page.last_run for page in own),
@@ -151,6 +157,12 @@ class _History(msgspec.Struct, frozen=True):
             started=min(recorded) if recorded else oldest(),
             last_news=max(news) if news else None,
         )
+
+
+def _brought_news(page: DayPage, window_days: int) -> bool:
+    """Whether the run that last wrote `page` brought readers news on it: papers of a day its
+    window listed. A backfill also writes new papers, on days long past: that is not news."""
+    return bool(page.new) and page.day >= page.last_run.date() - timedelta(days=window_days)
 
 
 def _settled(pages: list[DayPage]) -> bool:
@@ -192,9 +204,3 @@ def _pages_in(year_dir: Path) -> list[tuple[date, int, Path]]:
 
 def _oldest_day(years: list[Path]) -> date:
     return next(day for year in years for day, _, _ in _pages_in(year))
-
-
-def reach(now: datetime, window_days: int, look_back_days: int) -> date:
-    """The oldest page a run may need: the window's first day or the farthest its fetch can
-    bring news from, whichever is older."""
-    return now.date() - timedelta(days=max(window_days, look_back_days))

@@ -1,6 +1,6 @@
 """Load and validate config.yml, the one file a forker edits.
 
-Every optional setting's default is written once, in digest/defaults.yml, which this module
+Every optional setting's default is written once, in digest/config/defaults.yml, which this module
 reads; the records below add only types and bounds. Bounds keep date arithmetic far from the
 calendar's edges, so no setting can make a run overflow. Validation is msgspec's: it checks
 types, bounds and unknown keys at C speed, so a daily run does not pay a tenth of a second

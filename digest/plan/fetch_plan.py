@@ -83,9 +83,16 @@ class RunPlan(msgspec.Struct, frozen=True):
     sweep: bool
 
 
-def look_back_days(config: Config) -> int:
-    """How many days before a run its fetch can reach at most, backfills aside."""
-    return max(config.late_sweep_days, config.max_catchup_days + config.lookback_days)
+def read_from(config: Config, today: date, backfill_from: date | None = None) -> date:
+    """The oldest archive page a run needs: the window's first day, or the farthest its fetch
+    can bring news from (a catch-up, the late sweep, a backfill), whichever is older."""
+    days = max(
+        config.window_days,
+        config.late_sweep_days,
+        config.max_catchup_days + config.lookback_days,
+    )
+    oldest = today - timedelta(days=days)
+    return min(oldest, backfill_from) if backfill_from else oldest
 
 
 def plan_run(
@@ -98,13 +105,14 @@ def plan_run(
     if backfill_from is not None:
         start = datetime.combine(backfill_from, time(), tzinfo=UTC)
         started = min(backfill_from, archive.started or backfill_from)
-        first = archive.last_run is None or refill
-        return _plan(config, known, FetchSpan(start, now), None, started, first, refill=refill)
+        first_run = archive.last_run is None
+        return _plan(config, known, FetchSpan(start, now), None, started, first_run, refill)
     if archive.last_run is None or archive.started is None or refill:
         days = max(config.window_days, config.lookback_days)
         start = midnight - timedelta(days=days)
         start = min([start, *(k.paper.published for k in _in_window(known, now, config))])
-        return _plan(config, known, FetchSpan(start, now), None, start.date(), True, refill)
+        first_run = archive.last_run is None
+        return _plan(config, known, FetchSpan(start, now), None, start.date(), first_run, refill)
     started = archive.started
     last_run = min(now, archive.last_run)
     since = max(
@@ -116,7 +124,7 @@ def plan_run(
     if now.weekday() == _SWEEP_WEEKDAY and config.late_sweep_days:
         sweep_start = _not_before(midnight - timedelta(days=config.late_sweep_days), started)
         span = FetchSpan(sweep_start, now)
-    return _plan(config, known, span, since, started, False, refill=False)
+    return _plan(config, known, span, since, started, False, False)
 
 
 def _plan(
@@ -137,7 +145,7 @@ def _plan(
         revisions_held=None
         if since is None
         else sum(1 for item in known.values() if item.paper.updated >= since),
-        first_run=first_run and not refill,
+        first_run=first_run,
     )
     by_submission = since is None
     return RunPlan(

@@ -92,4 +92,6 @@ def _commit(
 
 
 def _text_or_none(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    """The file as the checkout holds it, line ends untouched, so that its blob matches the
+    branch's when nobody changed it."""
+    return path.read_bytes().decode("utf-8") if path.exists() else None

@@ -1,8 +1,9 @@
 """Render every output of a run: the day pages, the list outputs (feed.xml), the README block.
 
-Nothing here does I/O: the run's files come back as text (or None for a file to remove), in
-the order they are to be written, archive first and README last, so an interrupted run is
-repaired by the next one. A run without news changes nothing, not even a date.
+The run's files come back as text (or None for a file to remove), in the order they are to be
+written, archive first and README last, so an interrupted run is repaired by the next one; the
+only file this stage reads is the README's current text (readme.read_readme), once, at the
+start of the run. A run without news changes nothing, not even a date.
 """
 
 from __future__ import annotations

@@ -104,7 +104,6 @@ def previous_stamp(block: str) -> datetime | None:
     match = _STAMP.search(block)
     if match is None:
         return None
-    # Not strptime: its first call in a process builds locale tables, a few ms of every run.
     return datetime.fromisoformat(match[1].removesuffix(" UTC")).replace(tzinfo=UTC)
 
 

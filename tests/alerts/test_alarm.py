@@ -356,3 +356,16 @@ def test_the_issue_a_forkers_own_token_opened_is_recognised(
     quiet_env.add(_new_paper("2026-02-19"))
     assert with_issue.run("2026-02-20") == 0
     assert github.issues[0].state == "closed"
+
+
+def test_a_backfill_of_old_days_does_not_hide_a_stuck_digest(
+    tmp_path: Path, quiet_env: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backfill files papers under days long past: that is history, not news, so the digest
+    stays stuck until papers arrive for its window."""
+    site = Site.create(tmp_path / "repo", window_days=7, alerts={"stale_after": 3})
+    assert site.run(at(FIRST).isoformat()) == 0
+    assert site.run(at(THIRD).isoformat(), "--since", "2026-01-01") == 0
+    capsys.readouterr()
+    assert site.run(at(THIRD, hour=9).isoformat()) == 0
+    assert f"news last arrived on {FIRST}" in capsys.readouterr().err

@@ -190,14 +190,15 @@ def _changed_elements(
         with explained(run.at(f"reading {path} on branch '{run.branch}'")):
             entry = run.reader.entry(head.tree.sha, path)
         text = planned
+        if text is None and entry is None:
+            continue  # to be removed, and already gone from the branch
         if path in base and not _unchanged_since_read(entry, base[path]):
             if path not in rebase:
                 raise ChangedSinceReadError(path, branch=run.branch)
             text = rebase[path](_read_text(run, entry))
         mode = entry.mode if entry is not None and entry.mode in _KEPT_MODES else "100644"
         if text is None:
-            if entry is not None:
-                elements.append(InputGitTreeElement(path, mode, "blob", sha=None))
+            elements.append(InputGitTreeElement(path, mode, "blob", sha=None))
             continue
         if entry is not None and entry.sha == git_blob_sha(text.encode("utf-8")):
             continue
