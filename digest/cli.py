@@ -192,7 +192,7 @@ def _options(args: argparse.Namespace, env: Mapping[str, str]) -> RunOptions:
         workspace=_workspace(args.config, env, github=target is not None),
         target=target,
         notifier=notifier_from_env(env),
-        pages=repository_pages(env),
+        web=repository_pages(env),
         backfill_from=args.since,
     )
 

@@ -43,7 +43,7 @@ class RunOptions(msgspec.Struct, frozen=True):
     workspace: Path
     target: GithubTarget | None = None
     notifier: Notifier | None = None
-    pages: RepositoryPages | None = None
+    web: RepositoryPages | None = None
     """Where GitHub shows the repository's files (None outside GitHub)."""
     backfill_from: date | None = None
 
@@ -91,14 +91,16 @@ def run_digest(options: RunOptions) -> RunReport:
         hidden=hidden,
     )
     decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
-    listed = tuple(decide(known) for known in window)
-    shown = tuple(e for e in listed if e.decision.relevant or not config.relevance.drop_irrelevant)
+    in_window_now = tuple(decide(known) for known in window)
+    shown = tuple(
+        e for e in in_window_now if e.decision.relevant or not config.relevance.drop_irrelevant
+    )
     rendered = render_outputs(
         config,
         layout,
-        web=options.pages,
+        web=options.web,
         now=options.now,
-        pages=[_page(day, decide, config, options.now, plan.started) for day in days],
+        day_pages=[_page(day, decide, config, options.now, plan.started) for day in days],
         replaced={day.day: day.files for day in days},
         day_files=_own_files(archive, config.query),
         shown=shown,
@@ -106,7 +108,7 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)
-    dropped = len(_listed_before(archive, config) - {e.paper.arxiv_id for e in shown})
+    dropped = len(_shown_before(archive, config) - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
     order = config.category_order
     published = publish(
@@ -118,7 +120,7 @@ def run_digest(options: RunOptions) -> RunReport:
         declared=declared_paths(config),
         dry_run=options.dry_run,
     )
-    readme_url = options.pages.file(layout.repo_path(layout.readme)) if options.pages else None
+    readme_url = options.web.file(layout.repo_path(layout.readme)) if options.web else None
     if options.notifier is not None and not options.dry_run:
         options.notifier.news(
             RunNews(config.title, today, readme_url, news.added, news.revised, order)
@@ -200,8 +202,8 @@ def _own_files(archive: Archive, query: str) -> dict[date, tuple[str, ...]]:
     return own
 
 
-def _listed_before(archive: Archive, config: Config) -> set[str]:
-    """The papers the README listed after the last run, from what the archive recorded."""
+def _shown_before(archive: Archive, config: Config) -> set[str]:
+    """The papers the README showed after the last run, from what the archive recorded."""
     if archive.last_run is None or archive.query is None:
         return set()
     first_day = window_start(archive.last_run.date(), config.window_days)

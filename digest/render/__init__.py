@@ -55,18 +55,18 @@ def render_outputs(
     *,
     web: RepositoryPages | None = None,
     now: datetime,
-    pages: Sequence[DayPage],
+    day_pages: Sequence[DayPage],
     replaced: Mapping[date, tuple[str, ...]],
     day_files: Mapping[date, tuple[str, ...]],
     shown: Sequence[Entry],
     readme_text: str,
 ) -> Rendered:
-    """Render the rewritten day `pages`, each replacing every file of its day (`replaced`),
+    """Render the rewritten `day_pages`, each replacing every file of its day (`replaced`),
     then the README block and the list outputs, which change together and only when the list
     does. `day_files` holds the digest's own files of each day, which the README links."""
     files: dict[str, str | None] = {}
     files_now = dict(day_files)
-    for page in pages:
+    for page in day_pages:
         written = _page_files(config, layout, page)
         files |= written
         files |= {path: None for path in replaced.get(page.day, ()) if path not in written}

@@ -16,13 +16,7 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
-from digest.publish.github.commit import (
-    DEFAULT_API_URL,
-    GithubTarget,
-    git_blob_sha,
-    publish_commit,
-    target_from_env,
-)
+from digest.publish.github.commit import git_blob_sha, publish_commit
 from digest.publish.github.errors import (
     BranchKeptMovingError,
     BranchNotFoundError,
@@ -41,6 +35,7 @@ from digest.publish.github.errors import (
     RepositoryNotFoundError,
     TruncatedListingError,
 )
+from digest.publish.github.target import DEFAULT_API_URL, GithubTarget, target_from_env
 from digest.render.readme import BLOCK_END, BLOCK_START, replace_block
 from tests.fake_github import (
     BOT_EMAIL,

@@ -25,7 +25,7 @@ def _rendered(shown: list[Entry], readme_text: str = "", now: datetime = NOW) ->
         neuromorphic_config(),
         LAYOUT,
         now=now,
-        pages=[],
+        day_pages=[],
         replaced={},
         day_files={},
         shown=shown,

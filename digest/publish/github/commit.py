@@ -36,18 +36,8 @@ from digest.publish.github.errors import (
     Scene,
 )
 from digest.publish.github.failures import explained, from_github, from_network, is_not_fast_forward
-from digest.publish.github.target import DEFAULT_API_URL, GithubTarget, check_token, target_from_env
+from digest.publish.github.target import GithubTarget, check_token
 from digest.publish.github.tree import TreeReader
-
-__all__ = [
-    "DEFAULT_API_URL",
-    "GithubTarget",
-    "PublishError",
-    "Rebase",
-    "git_blob_sha",
-    "publish_commit",
-    "target_from_env",
-]
 
 Rebase = Callable[[str | None], str]
 
