@@ -17,7 +17,7 @@ from digest.alerts import watch_freshness
 from digest.archive import Archive, DayPage, DayUpdate, read_archive, updated_days
 from digest.categorize import build_rules, categorize
 from digest.config import Config, load_config
-from digest.fetch import fetch_papers
+from digest.fetch import FetchResult, fetch_papers
 from digest.layout import Layout, RepositoryPages
 from digest.notify import RunNews
 from digest.plan import RunPlan, plan_run, read_from
@@ -25,7 +25,7 @@ from digest.publish import Published, publish
 from digest.records import Entry, Known
 from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
 from digest.render.readme import read_readme
-from digest.window import Horizon, in_window, merge, window_start
+from digest.window import Horizon, Merge, in_window, merge, window_start
 from digest.window.hidden import known_without_hidden, without_hidden
 
 if TYPE_CHECKING:
@@ -73,28 +73,11 @@ def run_digest(options: RunOptions) -> RunReport:
     readme_text = read_readme(layout.disk_path(layout.readme), layout.readme)
     plan = plan_run(archive, config, options.now, options.backfill_from)
     fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)
-    confirmed = fetched.seen if plan.refill else None
-    horizon = Horizon(archive.read_from, plan.started, plan.by_submission, confirmed)
-    hidden = config.hidden_ids
-    known = known_without_hidden(plan.known, hidden)
-    merged = merge(known, without_hidden(fetched.papers, hidden), now=options.now, horizon=horizon)
+    merged = _merged(plan, fetched, archive, config, options.now)
     window = in_window(merged.papers.values(), today, config.window_days)
-    rebuild_from = window_start(today, config.window_days) if plan.refill else None
-    days = updated_days(
-        archive,
-        merged.added,
-        merged.revised,
-        merged.papers,
-        query=config.query,
-        today=today,
-        rebuild_from=rebuild_from,
-        hidden=hidden,
-    )
+    days = _rewritten_days(plan, merged, archive, config, today)
     decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
-    in_window_now = tuple(decide(known) for known in window)
-    shown = tuple(
-        e for e in in_window_now if e.decision.relevant or not config.relevance.drop_irrelevant
-    )
+    shown = _shown([decide(known) for known in window], config)
     rendered = render_outputs(
         config,
         layout,
@@ -110,21 +93,17 @@ def run_digest(options: RunOptions) -> RunReport:
     revised = tuple(decide(known) for known in merged.revised)
     dropped = len(_shown_before(archive, config) - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
-    order = config.category_order
     published = publish(
         rendered.files,
         rendered.readme,
-        commit_message(today, news, order),
+        commit_message(today, news, config.category_order),
         layout,
         options.target,
         declared=declared_paths(config),
         dry_run=options.dry_run,
     )
-    readme_url = options.web.file(layout.repo_path(layout.readme)) if options.web else None
     if options.notifier is not None and not options.dry_run:
-        options.notifier.news(
-            RunNews(config.title, today, readme_url, news.added, news.revised, order)
-        )
+        _push(options.notifier, options.web, layout, config, today, news)
         options.notifier.freshness(archive.last_news, today, news=bool(added), config=config)
     watch_freshness(
         archive.last_news,
@@ -146,6 +125,54 @@ def run_digest(options: RunOptions) -> RunReport:
         rendered,
         published,
     )
+
+
+def _merged(
+    plan: RunPlan, fetched: FetchResult, archive: Archive, config: Config, now: datetime
+) -> Merge:
+    """The fetch merged into what the digest holds, hidden papers left out of both; a refill
+    keeps only the held papers the new query brought again."""
+    confirmed = fetched.seen if plan.refill else None
+    horizon = Horizon(archive.read_from, plan.started, plan.by_submission, confirmed)
+    known = known_without_hidden(plan.known, config.hidden_ids)
+    papers = without_hidden(fetched.papers, config.hidden_ids)
+    return merge(known, papers, now=now, horizon=horizon)
+
+
+def _rewritten_days(
+    plan: RunPlan, merged: Merge, archive: Archive, config: Config, today: date
+) -> tuple[DayUpdate, ...]:
+    """The day pages this run writes: its news' days, and the whole window on a refill."""
+    return updated_days(
+        archive,
+        merged.added,
+        merged.revised,
+        merged.papers,
+        query=config.query,
+        today=today,
+        rebuild_from=window_start(today, config.window_days) if plan.refill else None,
+        hidden=config.hidden_ids,
+    )
+
+
+def _shown(entries: Iterable[Entry], config: Config) -> tuple[Entry, ...]:
+    """The window's papers the README shows: off-topic ones too, unless the config drops them."""
+    drop = config.relevance.drop_irrelevant
+    return tuple(entry for entry in entries if entry.decision.relevant or not drop)
+
+
+def _push(
+    notifier: Notifier,
+    web: RepositoryPages | None,
+    layout: Layout,
+    config: Config,
+    today: date,
+    news: News,
+) -> None:
+    """The run's news to chat and e-mail."""
+    readme_url = web.file(layout.repo_path(layout.readme)) if web else None
+    order = config.category_order
+    notifier.news(RunNews(config.title, today, readme_url, news.added, news.revised, order))
 
 
 def _decider(config: Config, papers: Iterable[Known]) -> _Decide:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -111,4 +111,22 @@ def fetch_plan(
         expect_papers=expect_papers,
         revisions_held=revisions_held,
         first_run=first_run,
+    )
+
+
+def text_paper(
+    title: str = "A study", abstract: str = "", primary: str = "", categories: Sequence[str] = ()
+) -> Paper:
+    """A paper that is only its text and arXiv categories, for the categorizer's tests."""
+    when = datetime(2026, 2, 1, tzinfo=UTC)
+    return Paper(
+        arxiv_id="2602.00001",
+        version=1,
+        title=title,
+        authors=("A. Author",),
+        published=when,
+        updated=when,
+        primary_category=primary,
+        categories=tuple(categories),
+        abstract=abstract,
     )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
 from digest.categorize.rules import build_rules, categorize
 from digest.config.settings import CategorySpec, Config, RelevanceSettings
 from digest.records import Paper
-from tests.factories import neuromorphic_config
+from tests.factories import neuromorphic_config, text_paper
 from tests.fake_arxiv import SEED_PATH as SEED
 
-WHEN = datetime(2026, 2, 1, tzinfo=UTC)
 FALLBACK = "Other"
 
 
@@ -23,17 +21,8 @@ def paper(
     primary: str = "",
     categories: tuple[str, ...] = (),
 ) -> Paper:
-    return Paper(
-        arxiv_id="2602.00001",
-        version=1,
-        title=title,
-        authors=("A. Author",),
-        published=WHEN,
-        updated=WHEN,
-        primary_category=primary,
-        categories=categories or ((primary,) if primary else ()),
-        abstract=abstract,
-    )
+    """arXiv lists the primary category among the categories unless a test says otherwise."""
+    return text_paper(title, abstract, primary, categories or ((primary,) if primary else ()))
 
 
 def config(*specs: CategorySpec, relevance: RelevanceSettings | None = None) -> Config:

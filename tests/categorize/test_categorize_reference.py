@@ -11,7 +11,6 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -21,10 +20,9 @@ from digest.categorize import rules as fast
 from digest.categorize.terms import FOLD, SEPARATOR
 from digest.config.settings import CategorySpec, Config, RelevanceSettings
 from digest.records import Decision, Paper
-from tests.factories import neuromorphic_config
+from tests.factories import neuromorphic_config, text_paper
 from tests.fake_arxiv import SEED_PATH
 
-WHEN = datetime(2026, 2, 1, tzinfo=UTC)
 # Rules for a few papers find keys by looking words up, for many by one regex: test both.
 SCANS, SCAN_IDS = (1, None), ("word-lookups", "one-regex")
 ARXIV = ("cs.NE", "cond-mat.mes-hall", "cs.LG", "cs.CL", "physics.optics", "cs.AR")
@@ -329,20 +327,6 @@ def ref_categorize(paper: Paper, config: Config, rules: RefRules) -> Decision:
 # --- the comparisons -----------------------------------------------------------------------------
 
 
-def paper(title: str, abstract: str, primary: str = "", categories: Sequence[str] = ()) -> Paper:
-    return Paper(
-        arxiv_id="2602.00001",
-        version=1,
-        title=title,
-        authors=("A. Author",),
-        published=WHEN,
-        updated=WHEN,
-        primary_category=primary,
-        categories=tuple(categories),
-        abstract=abstract,
-    )
-
-
 CUSTOM = Config(
     title="Custom digest",
     query="cat:cs.RO",
@@ -391,7 +375,9 @@ def seed_papers() -> list[Paper]:
     """The labelled papers, given rotating arXiv categories so hints take part too."""
     items = json.loads(SEED_PATH.read_text(encoding="utf-8"))
     return [
-        paper(item["title"], item["abstract"], ARXIV[i % 6], (ARXIV[i % 6], ARXIV[(i * 5) % 6]))
+        text_paper(
+            item["title"], item["abstract"], ARXIV[i % 6], (ARXIV[i % 6], ARXIV[(i * 5) % 6])
+        )
         for i, item in enumerate(items)
     ]
 
@@ -436,7 +422,7 @@ def test_tricky_texts_get_the_reference_decision(
         CategorySpec(name="Second", keywords=keywords[:1], exclude=(exclude,) if exclude else ()),
     )
     config = Config(title="t", query="all:q", categories=specs, fallback_category="Other")
-    item = paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
+    item = text_paper(title, abstract, "cs.LG", ("cs.LG", "cs.NE"))
     expected = ref_categorize(item, config, ref_rules(config))
     assert fast.categorize(item, fast.build_rules(config, papers)) == expected
 
@@ -506,7 +492,7 @@ def texts(draw: st.DrawFn) -> str:
 def test_random_texts_and_configs_get_the_reference_decision(
     config: Config, title: str, abstract: str, primary: str, listed: set[str], papers: int | None
 ) -> None:
-    item = paper(title, abstract, primary, sorted(listed))
+    item = text_paper(title, abstract, primary, sorted(listed))
     expected = ref_categorize(item, config, ref_rules(config))
     assert fast.categorize(item, fast.build_rules(config, papers)) == expected
 

@@ -6,39 +6,23 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.categorize.rules import build_rules, categorize
 from digest.config.settings import CategorySpec, Config, load_config
 from digest.records import Paper
-from tests.factories import neuromorphic_config
+from tests.factories import neuromorphic_config, text_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests" / "fixtures" / "on_labelled_papers.json"
 SHORT_LIST = ROOT / "tests" / "fixtures" / "short_list_config.yml"
-WHEN = datetime(2026, 2, 1, tzinfo=UTC)
-
-
-def paper(title: str, abstract: str = "", primary: str = "", cats: tuple[str, ...] = ()) -> Paper:
-    return Paper(
-        arxiv_id="2602.00001",
-        version=1,
-        title=title,
-        authors=("A. Author",),
-        published=WHEN,
-        updated=WHEN,
-        primary_category=primary,
-        categories=cats,
-        abstract=abstract,
-    )
 
 
 def labelled() -> list[tuple[Paper, list[str]]]:
     items = json.loads(LABELLED.read_text(encoding="utf-8"))
     return [
         (
-            paper(
+            text_paper(
                 item["title"],
                 item["abstract"],
                 item.get("primary_category") or "",
@@ -99,7 +83,7 @@ def test_the_open_neuromorphic_config_places_the_labelled_neuromorphic_papers() 
 
 def test_irregular_plurals_of_the_last_word_match_without_being_listed() -> None:
     config = load_config(ROOT / "examples" / "astro-ph-exoplanets.yml")
-    decision = categorize(paper("Transmission spectra of hot Jupiters"), build_rules(config))
+    decision = categorize(text_paper("Transmission spectra of hot Jupiters"), build_rules(config))
     assert decision.category != config.fallback_category
     assert "transmission spectrum" in decision.reason
 
@@ -121,7 +105,7 @@ def test_irregular_plural_forms() -> None:
     for singular, plural in pairs:
         spec = CategorySpec(name="T", keywords=(singular,))
         config = Config(title="t", query="all:x", categories=(spec,), fallback_category="Other")
-        decision = categorize(paper(f"New {plural} found"), build_rules(config))
+        decision = categorize(text_paper(f"New {plural} found"), build_rules(config))
         assert decision.category == "T", (singular, plural)
 
 
@@ -132,7 +116,7 @@ def test_a_term_of_many_prefixes_cannot_backtrack() -> None:
     rules = build_rules(config)
     assert all("*+" in term.pattern.pattern for term in rules.categories[0].keywords)
     start = time.perf_counter()
-    decision = categorize(paper("a" * 5000, "a " * 2500 + "c"), rules)
+    decision = categorize(text_paper("a" * 5000, "a " * 2500 + "c"), rules)
     assert time.perf_counter() - start < 5
     assert decision.category == "Other"
 
@@ -149,10 +133,12 @@ def test_description_words_count_and_are_named_in_the_reason() -> None:
     spec = CategorySpec(name="Chips", description="Circuits and accelerators.", keywords=("fpga",))
     other = CategorySpec(name="Models", keywords=("model",))
     config = Config(title="t", query="all:x", categories=(spec, other), fallback_category="Other")
-    decision = categorize(paper("A model", "Two circuits and an accelerator."), build_rules(config))
+    decision = categorize(
+        text_paper("A model", "Two circuits and an accelerator."), build_rules(config)
+    )
     assert decision.category == "Models"
     decision = categorize(
-        paper("Circuits", "Accelerators and circuits for a model."), build_rules(config)
+        text_paper("Circuits", "Accelerators and circuits for a model."), build_rules(config)
     )
     assert decision.category == "Chips"
     assert re.search(r"circuit \(description\)", decision.reason)
