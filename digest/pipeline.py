@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,8 @@ def run_digest(options: RunOptions) -> RunReport:
     config = load_config(options.config_path)
     layout = Layout.of(options.config_path, config, options.workspace)
     today = options.now.date()
-    first_page = read_from(config, today, options.backfill_from)
-    archive = read_archive(layout, today, first_page, config.window_days)
+    reach = partial(read_from, config, today, backfill_from=options.backfill_from)
+    archive = read_archive(layout, today, reach, config.window_days)
     readme_text = read_readme(layout.disk_path(layout.readme), layout.readme)
     plan = plan_run(archive, config, options.now, options.backfill_from)
     fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)

@@ -80,13 +80,34 @@ class Archive(msgspec.Struct, frozen=True):
         return MappingProxyType(papers)
 
 
-def read_archive(layout: Layout, today: date, read_from: date, window_days: int) -> Archive:
-    """Read every page from `read_from` to `today`, and as many older ones as it takes to know when
-    the newest digest last ran, when it started and when it last had news (`window_days`: what
-    counts as news, see _brought_news). Only the year folders holding those pages are listed, so
-    a run does not grow with the archive's age."""
+def read_archive(
+    layout: Layout, today: date, reach: Callable[[datetime | None], date], window_days: int
+) -> Archive:
+    """Read the pages a run needs: every page from `reach(the newest page's last run)` to
+    `today`, and as many older ones as it takes to know when the newest digest last ran, when it
+    started and when it last had news (`window_days`: what counts as news, see _brought_news).
+    Only the year folders holding those pages are listed, so a run does not grow with the
+    archive's age."""
     root = layout.disk_path(layout.archive)
     years = _year_folders(root)
+    read: dict[Path, DayPage] = {}
+
+    def page_at(path: Path) -> DayPage:
+        if path not in read:
+            read[path] = read_page(path)
+        return read[path]
+
+    newest = next(
+        (
+            path
+            for year in reversed(years)
+            if int(year.name) <= today.year
+            for day, _, path in reversed(_pages_in(year))
+            if day <= today
+        ),
+        None,
+    )
+    read_from = reach(page_at(newest).last_run if newest else None)
     recent = [
         item
         for year in years
@@ -97,12 +118,12 @@ def read_archive(layout: Layout, today: date, read_from: date, window_days: int)
     ignored = tuple(str(path) for day, _, path in recent if day > today)
     for name in ignored:
         log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
-    days = _days(layout, [item for item in recent if item[0] <= today])
+    days = _days(layout, [item for item in recent if item[0] <= today], page_at)
     pages = sorted(
         (page for day in days.values() for page in day.pages), key=lambda p: (p.last_run, p.day)
     )
     older = (
-        read_page(path)
+        page_at(path)
         for year in reversed(years)
         if int(year.name) <= read_from.year
         for day, _, path in reversed(_pages_in(year))
@@ -173,7 +194,9 @@ def _settled(pages: list[DayPage]) -> bool:
     return any(page.new and page.query == newest.query for page in pages)
 
 
-def _days(layout: Layout, found: list[tuple[date, int, Path]]) -> dict[date, DayFiles]:
+def _days(
+    layout: Layout, found: list[tuple[date, int, Path]], page_at: Callable[[Path], DayPage]
+) -> dict[date, DayFiles]:
     by_day: dict[date, list[tuple[int, Path]]] = {}
     for day, part, path in found:
         by_day.setdefault(day, []).append((part, path))
@@ -181,7 +204,7 @@ def _days(layout: Layout, found: list[tuple[date, int, Path]]) -> dict[date, Day
     for day, parts in by_day.items():
         ordered = [path for _, path in sorted(parts)]
         relative = tuple(path.relative_to(layout.root).as_posix() for path in ordered)
-        days[day] = DayFiles(day, relative, tuple(read_page(path) for path in ordered))
+        days[day] = DayFiles(day, relative, tuple(page_at(path) for path in ordered))
     return days
 
 

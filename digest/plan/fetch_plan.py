@@ -83,15 +83,25 @@ class RunPlan(msgspec.Struct, frozen=True):
     sweep: bool
 
 
-def read_from(config: Config, today: date, backfill_from: date | None = None) -> date:
-    """The oldest archive page a run needs: the window's first day, or the farthest its fetch
-    can bring news from (a catch-up, the late sweep, a backfill), whichever is older."""
-    days = max(
-        config.window_days,
-        config.late_sweep_days,
-        config.max_catchup_days + config.lookback_days,
-    )
-    oldest = today - timedelta(days=days)
+def read_from(
+    config: Config, today: date, last_run: datetime | None, backfill_from: date | None = None
+) -> date:
+    """The oldest archive page a run needs, for a digest whose newest page was written at
+    `last_run`: the first day of the window now and at the last run, or the farthest this run's
+    fetch can bring news from (updates since before the last run, at most `max_catchup_days`;
+    Monday's late sweep; a backfill), whichever is older. Reading no further keeps a busy
+    field's daily run small."""
+    oldest = today - timedelta(days=config.window_days)
+    if last_run is None:  # a first run asks for the whole window, or lookback_days if longer
+        oldest = today - timedelta(days=max(config.window_days, config.lookback_days))
+    else:  # and the last run's window, to tell which papers leave the list
+        catchup = today - timedelta(days=config.max_catchup_days)
+        since = last_run.date() - timedelta(days=config.lookback_days)
+        listed = last_run.date() - timedelta(days=config.window_days)
+        after_outage = catchup - timedelta(days=config.window_days)
+        oldest = min(oldest, max(since, catchup), max(listed, after_outage))
+    if today.weekday() == _SWEEP_WEEKDAY:
+        oldest = min(oldest, today - timedelta(days=config.late_sweep_days))
     return min(oldest, backfill_from) if backfill_from else oldest
 
 

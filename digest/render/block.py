@@ -8,8 +8,10 @@ No paper is left out silently: the block says how many papers are where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+import functools
+from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import date, datetime
+from typing import NamedTuple
 
 import msgspec
 
@@ -67,28 +69,45 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
     latest = {e.paper.arxiv_id for e in entries if e.arrived in newest_days[:1]}
     by_id = {e.paper.arxiv_id: e for e in entries}
     shown_days = set(newest_days[: spec.display.full_days])
-    full = {
-        key: full_item(e, spec.display.abstracts, key in latest)
-        for key, e in by_id.items()
-        if e.arrived in shown_days
-    }
-    briefs = {key: brief_items(e, key in latest) for key, e in by_id.items()}
-    linked = {key: items[0] for key, items in briefs.items()}
-    plain = {key: items[1] for key, items in briefs.items()}
+    in_full = {key for key, e in by_id.items() if e.arrived in shown_days}
+
+    # Items are made when the layout first asks for them: a busy window's oldest papers never
+    # reach the README, and making thousands of items for nothing would dominate its rendering.
+    @functools.cache
+    def full(key: str) -> str:
+        return full_item(by_id[key], spec.display.abstracts, key in latest)
+
+    @functools.cache
+    def briefs(key: str) -> tuple[str, str]:
+        return brief_items(by_id[key], key in latest)
+
+    def linked(key: str) -> str:
+        return briefs(key)[0]
+
+    def plain(key: str) -> str:
+        return briefs(key)[1]
+
     while True:
-        levels, brief = _fit(entries, full, (linked, plain), budget)
+        levels, brief = _fit(entries, _FullItems(in_full, full), (linked, plain), budget)
         template = _layout(spec, entries, levels, full, brief, latest)
         if len(template.encode("utf-8")) <= spec.max_bytes or budget <= 0:
             return Block(template, levels)
         budget -= max(len(template.encode("utf-8")) - spec.max_bytes, 1_000)
 
 
+class _FullItems(NamedTuple):
+    """The papers that may be shown in full, and how to make an item in full."""
+
+    keys: Set[str]
+    make: Callable[[str], str]
+
+
 def _fit(
     entries: Sequence[Entry],
-    full: Mapping[str, str],
-    briefs: tuple[Mapping[str, str], Mapping[str, str]],
+    full: _FullItems,
+    briefs: tuple[Callable[[str], str], Callable[[str], str]],
     budget: int,
-) -> tuple[dict[str, str], Mapping[str, str]]:
+) -> tuple[dict[str, str], Callable[[str], str]]:
     """One-line items carry PDF and code links unless that would leave papers to the archive
     pages; then every one-line item goes without them."""
     linked, plain = briefs
@@ -99,14 +118,14 @@ def _fit(
 
 
 def _levels(
-    entries: Sequence[Entry], full: Mapping[str, str], brief: Mapping[str, str], budget: int
+    entries: Sequence[Entry], full: _FullItems, brief: Callable[[str], str], budget: int
 ) -> dict[str, str]:
-    """Newest first: full while the full share lasts (`full` holds the papers of the newest
+    """Newest first: full while the full share lasts (`full.keys` are the papers of the newest
     arrival days), then one line, then elsewhere."""
-    candidates = [e for e in entries if e.paper.arxiv_id in full]
+    candidates = [e for e in entries if e.paper.arxiv_id in full.keys]
     brief_need = 0
     for entry in entries[len(candidates) :]:
-        brief_need += _size(brief[entry.paper.arxiv_id])
+        brief_need += _size(brief(entry.paper.arxiv_id))
         if brief_need >= budget // 2:  # the one-line items get half the budget at most
             break
     full_room = budget - min(budget // 2, brief_need)
@@ -115,14 +134,14 @@ def _levels(
     level = FULL
     for entry in entries:
         key = entry.paper.arxiv_id
-        if level == FULL and (key not in full or used + _size(full[key]) > full_room):
+        if level == FULL and (key not in full.keys or used + _size(full.make(key)) > full_room):
             level = BRIEF
-        if level == BRIEF and used + _size(brief[key]) > budget:
+        if level == BRIEF and used + _size(brief(key)) > budget:
             level = ELSEWHERE
         if level == ELSEWHERE:
             levels.update((e.paper.arxiv_id, ELSEWHERE) for e in entries[len(levels) :])
             return levels
-        used += _size(full[key]) if level == FULL else _size(brief[key])
+        used += _size(full.make(key)) if level == FULL else _size(brief(key))
         levels[key] = level
     return levels
 
@@ -135,8 +154,8 @@ def _layout(
     spec: BlockSpec,
     entries: Sequence[Entry],
     levels: Mapping[str, str],
-    full: Mapping[str, str],
-    brief: Mapping[str, str],
+    full: Callable[[str], str],
+    brief: Callable[[str], str],
     latest: Set[str],
 ) -> str:
     grouped: dict[str, list[Entry]] = {name: [] for name in spec.order}
@@ -150,9 +169,9 @@ def _layout(
         parts += [_contents(sections, latest), _where(levels)]
     for index, (name, items) in enumerate(sections):
         parts += ["---" if index else "", heading(2, escape(name))]
-        parts += [full[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == FULL]
+        parts += [full(e.paper.arxiv_id) for e in items if levels[e.paper.arxiv_id] == FULL]
         parts.append(
-            "\n".join(brief[e.paper.arxiv_id] for e in items if levels[e.paper.arxiv_id] == BRIEF)
+            "\n".join(brief(e.paper.arxiv_id) for e in items if levels[e.paper.arxiv_id] == BRIEF)
         )
         parts.append(_elsewhere_note(sum(levels[e.paper.arxiv_id] == ELSEWHERE for e in items)))
     parts += [_day_links(spec, entries), f"<sub>{ARXIV_THANKS}</sub>"]

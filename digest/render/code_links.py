@@ -35,7 +35,9 @@ def code_links(*texts: str | None) -> tuple[str, ...]:
     """Up to MAX_CODE_LINKS distinct https URLs of code hosts named in `texts`, in order."""
     found: dict[str, str] = {}
     for text in texts:
-        for match in _CODE_URL.finditer(text or ""):
+        if not text or not any(host in text.lower() for host in CODE_HOSTS):
+            continue  # most abstracts name no code host; the full pattern is slow to run
+        for match in _CODE_URL.finditer(text):
             path = match["path"].rstrip("./")
             if path.count("/") < 2 and match["host"].lower() != "huggingface.co":
                 continue  # github.com/owner alone is a profile, not a repository
