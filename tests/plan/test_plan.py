@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 
 from digest.archive import Archive, DayFiles, DayPage
-from digest.plan import plan_run
+from digest.plan import plan_run, read_from
 from tests.factories import make_entry, make_paper, neuromorphic_config
 
 CONFIG = neuromorphic_config()
@@ -112,3 +112,19 @@ def test_a_changed_query_refills_the_window_keeping_what_the_archive_holds() -> 
 def test_pages_that_record_no_query_are_checked_against_the_query_once() -> None:
     plan = plan_run(_archive(MONDAY - timedelta(days=1), query=""), CONFIG, MONDAY)
     assert plan.refill and plan.fetch.span is not None
+
+
+def test_a_run_reads_the_pages_its_fetch_and_window_need_and_no_more() -> None:
+    """A busy field's archive grows by hundreds of records a day: an ordinary day reads its
+    window (and the last run's, for what left the list); Monday reaches as far as its sweep, a
+    catch-up as far as its updates, a backfill to its first day."""
+    tuesday = (MONDAY + timedelta(days=1)).date()
+    last_run = MONDAY
+    assert read_from(CONFIG, tuesday, last_run) == MONDAY.date() - timedelta(days=14)
+    assert read_from(CONFIG, MONDAY.date(), MONDAY - timedelta(days=3)) == date(2026, 1, 2)
+    outage = read_from(CONFIG, tuesday, MONDAY - timedelta(days=20))
+    assert outage == MONDAY.date() - timedelta(days=20 + CONFIG.window_days)
+    long_ago = read_from(CONFIG, tuesday, MONDAY - timedelta(days=300))
+    assert long_ago == tuesday - timedelta(days=CONFIG.max_catchup_days + CONFIG.window_days)
+    assert read_from(CONFIG, tuesday, None) == tuesday - timedelta(days=CONFIG.window_days)
+    assert read_from(CONFIG, tuesday, last_run, date(2025, 6, 1)) == date(2025, 6, 1)
