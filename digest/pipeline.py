@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from digest.alerts import watch_freshness
+from digest.alerts import freshness_alarm, watch_freshness
 from digest.archive import Archive, DayPage, DayUpdate, read_archive, updated_days
 from digest.categorize import build_rules, categorize
 from digest.config import Config, load_config
@@ -105,7 +105,8 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     if options.notifier is not None and not options.dry_run:
         _push(options.notifier, options.web, layout, config, today, news)
-        options.notifier.freshness(archive.last_news, today, news=bool(added), config=config)
+        alarm = freshness_alarm(archive.last_news, today, news=bool(added), settings=config.alerts)
+        options.notifier.freshness(alarm, config.title)
     watch_freshness(
         archive.last_news,
         config.alerts,

@@ -57,3 +57,34 @@ def staleness(last_news: date | None, today: date, settings: AlertSettings) -> S
         return None
     quiet = announcement_days(last_news, today, settings.holidays)
     return Stale(last_news, quiet) if quiet >= settings.stale_after else None
+
+
+class Recovered(msgspec.Struct, frozen=True):
+    """News arrived `today`, the first since `last_news`, after `quiet_days` quiet days."""
+
+    last_news: date
+    quiet_days: int
+    today: date
+
+
+def freshness_alarm(
+    previous_news: date | None, today: date, *, news: bool, settings: AlertSettings
+) -> Stale | Recovered | None:
+    """What to push (digest/notify) about freshness: that the digest got stuck today (Stale),
+    that it moves again (Recovered), or nothing. `previous_news` is the last day news arrived
+    before this run.
+
+    The bot keeps no memory of what it pushed, so both moments are read off arXiv's calendar:
+    stuck is the announcement day the quiet days reach `alerts.stale_after` (a weekend or
+    holiday leaves the count where it was, so one day matches); moving again is a run with news
+    after the last news had gone stale. A second run on that day pushes again.
+    """
+    if news:
+        if previous_news is None:
+            return None
+        was_stale = staleness(previous_news, today - timedelta(days=1), settings)
+        return None if was_stale is None else Recovered(previous_news, was_stale.quiet_days, today)
+    stale = staleness(previous_news, today, settings)
+    if stale is None or stale.quiet_days != settings.stale_after:
+        return None
+    return stale if is_announcement_day(today, settings.holidays) else None

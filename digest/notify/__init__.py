@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import TYPE_CHECKING
 
 import msgspec
 
-from digest.alerts.calendar import Stale
+from digest.alerts.calendar import Recovered, Stale
 from digest.errors import SettingsError
-from digest.notify.alarm import freshness_alarm
 from digest.notify.compose import (
     Budget,
     Message,
@@ -31,7 +29,6 @@ from digest.notify.compose import (
 from digest.notify.urls import VARIABLE, notify_urls, service_name
 
 if TYPE_CHECKING:
-    from digest.config.settings import Config
     from digest.notify.send import Delivery
 
 __all__ = ["Notifier", "RunNews", "notifier_from_env", "notify_test"]
@@ -57,18 +54,14 @@ class Notifier(msgspec.Struct, frozen=True):
             return
         self._push(f"the news ({headline(news)})", lambda budget: news_message(news, budget))
 
-    def freshness(
-        self, previous_news: date | None, today: date, *, news: bool, config: Config
-    ) -> None:
-        """The alarm's two moments: the digest got stuck today, or it moves again."""
-        alarm = freshness_alarm(previous_news, today, news=news, settings=config.alerts)
-        if alarm is None:
-            return
+    def freshness(self, alarm: Stale | Recovered | None, title: str) -> None:
+        """The alarm's two moments (alerts.freshness_alarm): the digest got stuck today, or it
+        moves again."""
         if isinstance(alarm, Stale):
-            message = stuck_message(config.title, alarm.last_news, alarm.quiet_days)
+            message = stuck_message(title, alarm.last_news, alarm.quiet_days)
             self._push("that the digest is stuck", lambda _: message)
-        else:
-            message = recovered_message(config.title, alarm.last_news, today, alarm.quiet_days)
+        elif isinstance(alarm, Recovered):
+            message = recovered_message(title, alarm.last_news, alarm.today, alarm.quiet_days)
             self._push("that papers arrive again", lambda _: message)
 
     def _push(self, what: str, compose: Callable[[Budget], Message]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from digest.alerts import Recovered, freshness_alarm
 from digest.alerts.calendar import Stale
 from digest.config.settings import AlertSettings
-from digest.notify.alarm import Recovered, freshness_alarm
 
 FRIDAY = date(2026, 2, 13)
 
