@@ -37,6 +37,9 @@ _NEW_STYLE_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")
 _WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
+# Raise when digest/categorize decides differently from the same settings: every archived
+# decision is then made again by the next run, instead of reused.
+CATEGORIZER = 2
 
 
 class ConfigError(SettingsError):
@@ -224,9 +227,10 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=Tr
 
     @property
     def rules_key(self) -> str:
-        """A fingerprint of the settings that decide a paper's category: archived decisions
-        made under the same fingerprint are reused instead of recomputed."""
-        deciding = [self.categories, self.fallback_category, self.relevance]
+        """A fingerprint of the settings that decide a paper's category, and of the way they
+        are applied: archived decisions made under the same fingerprint are reused instead of
+        recomputed."""
+        deciding = [CATEGORIZER, self.categories, self.fallback_category, self.relevance]
         text = json.dumps(msgspec.to_builtins(deciding), sort_keys=True, ensure_ascii=False)
         return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 

@@ -349,3 +349,14 @@ def test_categorizing_is_deterministic() -> None:
     first = [categorize(p, build_rules(DEFAULT)) for p in papers]
     again = [categorize(p, build_rules(neuromorphic_config())) for p in reversed(papers)]
     assert first == list(reversed(again))
+
+
+def test_decisions_of_an_older_categorizer_are_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Archived decisions are reused under a fingerprint that names the categorizer's version
+    too: a change of rule re-decides every listed paper once, instead of keeping stale topics."""
+    from digest.config import settings
+
+    config = neuromorphic_config()
+    key = config.rules_key
+    monkeypatch.setattr(settings, "CATEGORIZER", settings.CATEGORIZER + 1)
+    assert config.rules_key != key
