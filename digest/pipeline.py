@@ -70,7 +70,7 @@ def run_digest(options: RunOptions) -> RunReport:
     layout = Layout.of(options.config_path, config, options.workspace)
     today = options.now.date()
     reach = partial(read_from, config, today, backfill_from=options.backfill_from)
-    archive = read_archive(layout, today, reach, config.window_days)
+    archive = read_archive(layout, today, reach)
     readme_text = read_readme(layout.disk_path(layout.readme), layout.readme)
     plan = plan_run(archive, config, options.now, options.backfill_from)
     fetched = fetch_papers(plan.fetch, config.arxiv, options.endpoint)
@@ -94,6 +94,8 @@ def run_digest(options: RunOptions) -> RunReport:
     revised = tuple(decide(known) for known in merged.revised)
     dropped = len(_shown_before(archive, config) - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
+    # News is what arrives within the window: a backfill's papers of days long past are not.
+    arrived = any(k.arrived >= window_start(today, config.window_days) for k in merged.added)
     published = publish(
         rendered.files,
         rendered.readme,
@@ -105,14 +107,14 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     if options.notifier is not None and not options.dry_run:
         _push(options.notifier, options.web, layout, config, today, news)
-        alarm = freshness_alarm(archive.last_news, today, news=bool(added), settings=config.alerts)
+        alarm = freshness_alarm(archive.last_news, today, news=arrived, settings=config.alerts)
         options.notifier.freshness(alarm, config.title)
     watch_freshness(
         archive.last_news,
         config.alerts,
         options.target,
         today=today,
-        news=bool(added),
+        news=arrived,
         dry_run=options.dry_run,
     )
     return RunReport(
@@ -154,6 +156,7 @@ def _rewritten_days(
         today=today,
         rebuild_from=window_start(today, config.window_days) if plan.refill else None,
         hidden=config.hidden_ids,
+        news_from=window_start(today, config.window_days),
     )
 
 
@@ -217,6 +220,7 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
         query=config.query,
         rules=config.rules_key,
         started=started,
+        news_on=day.news_on,
     )
 
 

@@ -26,6 +26,9 @@ class DayUpdate(msgspec.Struct, frozen=True):
     new: tuple[Known, ...]
     updated: tuple[Known, ...]
     files: tuple[str, ...]
+    news_on: date | None = None
+    """The last run that filed news on this day: this one when it filed papers arriving from
+    `news_from` on, else the day's earlier record of it."""
 
 
 def updated_days(
@@ -38,6 +41,7 @@ def updated_days(
     today: date,
     rebuild_from: date | None = None,
     hidden: Set[str] = frozenset(),
+    news_from: date = date.min,
 ) -> tuple[DayUpdate, ...]:
     """The days this run rewrites, oldest first: the arrival days of the papers it `added`, its
     own day for those it `revised`, and with `rebuild_from` (a refill) every day from then to
@@ -63,7 +67,11 @@ def updated_days(
             updated = [u for u in updated if u.paper.arxiv_id not in again]
             updated += revised
         paths = files.paths if files else ()
-        updates.append(DayUpdate(day, tuple(new), tuple(updated), paths))
+        earlier = [page.news_on for page in files.pages if page.news_on] if files else []
+        if any(item.arrived >= news_from for item in by_day.get(day, ())):
+            earlier.append(today)
+        news_on = max(earlier, default=None)
+        updates.append(DayUpdate(day, tuple(new), tuple(updated), paths, news_on))
     return tuple(updates)
 
 

@@ -35,7 +35,7 @@ class FlowYamlHandler(YAMLHandler):
     def split(self, text: str) -> tuple[str, str]:
         """Cut where the library's split cuts, found with str.find: the library's multi-line
         pattern is tried at every position of a page, and a busy day's pages are large."""
-        if text.startswith("---\n"):
+        if text.startswith("---\n") and not text[4:5].isspace():
             start = text.find("\n---", 3) + 1
             end = text.find("\n", start)
             if start and end != -1 and _CLOSING_LINE.fullmatch(text, start, end):

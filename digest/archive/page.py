@@ -46,6 +46,9 @@ class DayPage(msgspec.Struct, frozen=True):
     query: str = ""
     rules: str = ""
     started: date | None = None
+    news_on: date | None = None
+    """The last run that filed news here (papers arriving within its window); a backfill's
+    papers, filed on days long past, are history, not news."""
 
 
 class _Slot(msgspec.Struct, frozen=True):
@@ -114,6 +117,7 @@ def _text(
         "query": page.query,
         "rules": page.rules,
         "started": page.started.isoformat() if page.started else None,
+        "news_on": page.news_on.isoformat() if page.news_on else None,
         "part": number,
         "parts": total,
         "new": [slot.record for slot in new],
@@ -182,12 +186,17 @@ def read_page(path: Path) -> DayPage:
         new, updated = _records(meta, "new"), _records(meta, "updated")
         last_run = timestamp(meta["last_run"], "last_run")
         started = _day_or_none(meta.get("started"))
+        # Pages written before pages recorded it: their last run filed whatever they hold.
+        default_news = last_run.date() if new else None
+        news_on = _day_or_none(meta["news_on"]) if "news_on" in meta else default_news
         # A run writes pages for its own day or earlier ones, for a digest begun by then: a
         # page that says otherwise would stall catch-up or never let news be news.
         if last_run.date() < filed_on:
             raise ValueError(f"last_run {last_run:%Y-%m-%d} is before the page's date {filed_on}")
         if started is not None and started > filed_on:
             raise ValueError(f"started {started} is after the page's date {filed_on}")
+        if news_on is not None and news_on > last_run.date():
+            raise ValueError(f"news_on {news_on} is after the page's last run")
         return DayPage(
             day=filed_on,
             last_run=last_run,
@@ -196,6 +205,7 @@ def read_page(path: Path) -> DayPage:
             query=str(meta.get("query") or ""),
             rules=str(meta.get("rules") or ""),
             started=started,
+            news_on=news_on,
         )
 
     return checked(path, parse)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
@@ -80,12 +80,10 @@ class Archive(msgspec.Struct, frozen=True):
         return MappingProxyType(papers)
 
 
-def read_archive(
-    layout: Layout, today: date, reach: Callable[[datetime | None], date], window_days: int
-) -> Archive:
+def read_archive(layout: Layout, today: date, reach: Callable[[datetime | None], date]) -> Archive:
     """Read the pages a run needs: every page from `reach(the newest page's last run)` to
     `today`, and as many older ones as it takes to know when the newest digest last ran, when it
-    started and when it last had news (`window_days`: what counts as news, see _brought_news).
+    started and when it last had news (the pages' `news_on`).
     Only the year folders holding those pages are listed, so a run does not grow with the
     archive's age."""
     root = layout.disk_path(layout.archive)
@@ -129,7 +127,7 @@ def read_archive(
         for day, _, path in reversed(_pages_in(year))
         if day < read_from
     )
-    history = _History.of(pages, older, lambda: _oldest_day(years), window_days)
+    history = _History.of(pages, older, lambda: _oldest_day(years))
     return Archive(
         query=history.query,
         last_run=history.last_run,
@@ -153,7 +151,6 @@ class _History(msgspec.Struct, frozen=True):
         recent: list[DayPage],
         older: Iterator[DayPage],
         oldest: Callable[[], date],
-        window_days: int,
     ) -> _History:
         """The newest digest's facts from the recent pages (oldest run first), reading older
         pages newest first only while a fact is still missing."""
@@ -170,7 +167,7 @@ class _History(msgspec.Struct, frozen=True):
         newest = pages[-1]
         own = [page for page in pages if page.query == newest.query]
         recorded = [page.started for page in own if page.started is not None]
-        news = [page.last_run.date() for page in own if _brought_news(page, window_days)]
+        news = [page.news_on for page in own if page.news_on is not None]
         return cls(
             query=newest.query,
             last_run=max(page.last_run for page in own),
@@ -180,18 +177,12 @@ class _History(msgspec.Struct, frozen=True):
         )
 
 
-def _brought_news(page: DayPage, window_days: int) -> bool:
-    """Whether the run that last wrote `page` brought readers news on it: papers of a day its
-    window listed. A backfill also writes new papers, on days long past: that is not news."""
-    return bool(page.new) and page.day >= page.last_run.date() - timedelta(days=window_days)
-
-
 def _settled(pages: list[DayPage]) -> bool:
     """Whether the pages read say when the newest digest last had news (and so everything)."""
     if not pages:
         return False
     newest = max(pages, key=lambda p: (p.last_run, p.day))
-    return any(page.new and page.query == newest.query for page in pages)
+    return any(page.news_on and page.query == newest.query for page in pages)
 
 
 def _days(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from digest.alerts.calendar import Stale, announcement_days, staleness
 from digest.config.settings import DEFAULTS, AlertSettings
@@ -365,7 +366,24 @@ def test_a_backfill_of_old_days_does_not_hide_a_stuck_digest(
     stays stuck until papers arrive for its window."""
     site = Site.create(tmp_path / "repo", window_days=7, alerts={"stale_after": 3})
     assert site.run(at(FIRST).isoformat()) == 0
-    assert site.run(at(THIRD).isoformat(), "--since", "2026-01-01") == 0
     capsys.readouterr()
+    assert site.run(at(THIRD).isoformat(), "--since", "2026-01-01") == 0
+    assert f"news last arrived on {FIRST}" in capsys.readouterr().err, "the backfill run too"
     assert site.run(at(THIRD, hour=9).isoformat()) == 0
+    assert f"news last arrived on {FIRST}" in capsys.readouterr().err
+
+
+def test_a_query_change_that_brings_nothing_new_does_not_reset_the_stuck_clock(
+    tmp_path: Path, quiet_env: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rebuilding the window for a tuned query rewrites its pages; only papers it adds are
+    news, so a stuck digest whose owner tweaks the query is still said to be stuck."""
+    site = _site(tmp_path / "repo")
+    assert site.run(at(FIRST).isoformat()) == 0
+    config = site.root / "config.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["query"] += " OR all:memristive"
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    capsys.readouterr()
+    assert site.run(at(THIRD).isoformat()) == 0
     assert f"news last arrived on {FIRST}" in capsys.readouterr().err

@@ -28,6 +28,7 @@ def _layout(root: Path) -> Layout:
 
 
 def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ...] = ()) -> DayPage:
+    """A page as a run at `run` writes it, filing `new` as news and `updated` as revisions."""
     return DayPage(
         day=date.fromisoformat(day),
         last_run=datetime.fromisoformat(run),
@@ -36,6 +37,7 @@ def _page(day: str, run: str, new: list[str], updated: tuple[tuple[str, int], ..
             make_entry(make_paper(i, version=v, published="2026-02-01T01:00:00+00:00"))
             for i, v in updated
         ),
+        news_on=datetime.fromisoformat(run).date() if new else None,
     )
 
 
@@ -47,7 +49,7 @@ def _save(root: Path, page: DayPage, budget: int = BUDGET) -> dict[str, str]:
 
 
 def _read(root: Path, since: date, today: date = date(2026, 2, 14)) -> Archive:
-    return read_archive(_layout(root), today, lambda _: since, 14)
+    return read_archive(_layout(root), today, lambda _: since)
 
 
 def test_page_round_trips_every_field(tmp_path: Path) -> None:
@@ -169,8 +171,17 @@ _HAND_EDITED_META = (
         f"---\n{_HAND_EDITED_META}---",
         f"---\r\n{_HAND_EDITED_META.replace(chr(10), chr(13) + chr(10))}---\r\nbody\r\n",
         f"----\n{_HAND_EDITED_META}---\nbody\n",
+        f"---\n\t\n{_HAND_EDITED_META}---\nbody\n",
     ],
-    ids=["plain", "longer-closing", "closing-with-spaces", "no-body", "crlf", "longer-opening"],
+    ids=[
+        "plain",
+        "longer-closing",
+        "closing-with-spaces",
+        "no-body",
+        "crlf",
+        "longer-opening",
+        "blank-line-after-opening",
+    ],
 )
 def test_a_page_edited_by_hand_reads_as_python_frontmatter_reads_it(
     tmp_path: Path, text: str
@@ -239,7 +250,7 @@ def test_whatever_the_fetch_accepts_the_archive_reads_back(
     day = date(2026, 2, 5)
     entries = tuple(make_entry(paper, arrived=day) for paper in papers)
     files = _save(root, DayPage(day, datetime(2026, 2, 5, 5, tzinfo=UTC), entries, ()))
-    loaded = read_archive(_layout(root), day, lambda _: date(1990, 1, 1), 14)
+    loaded = read_archive(_layout(root), day, lambda _: date(1990, 1, 1))
     assert loaded.days[day].pages[0].new == entries
     for text in files.values():  # any YAML reader (GitHub's, PyYAML's) reads the same records
         assert frontmatter.loads(text).metadata["new"] == [e.to_record() for e in entries]
