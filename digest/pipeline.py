@@ -96,8 +96,11 @@ def run_digest(options: RunOptions) -> RunReport:
     news = News.of(added, revised, shown, dropped)
     # News is what arrives within the window: a backfill's papers of days long past are not.
     arrived = any(k.arrived >= window_start(today, config.window_days) for k in merged.added)
+    # A refill that brings nothing and changes no list (old pages checked against an unchanged
+    # query) only restamps pages: that waits for the next commit with news.
+    quiet = not (merged.added or merged.revised or rendered.readme)
     published = publish(
-        rendered.files,
+        {} if quiet else rendered.files,
         rendered.readme,
         commit_message(today, news, config.category_order),
         layout,

@@ -182,20 +182,30 @@ def test_old_pages_without_a_query_do_not_hide_a_new_field(
     _no_record_twice(site)
 
 
-def test_old_pages_of_the_same_query_keep_every_paper_where_it_arrived(site: Site) -> None:
+def test_old_pages_of_the_same_query_are_migrated_with_the_next_news(
+    site: Site, arxiv_env: FakeArxiv
+) -> None:
+    """Pages from before pages recorded their query are checked against the query: a run
+    without news changes no file (every commit means news), and the next run with news
+    migrates the window's pages in the same commit, every paper kept where it arrived."""
     runs = [at("2026-02-12"), at("2026-02-14")]
     for moment in runs:
         assert site.run(moment.isoformat()) == 0
     arrived = {r["id"]: r["arrived"] for r in site.archived()}
     listed = set(site.listed())
     _make_legacy(site)
+    before = site.files()
     assert site.run(at("2026-02-14", hour=9).isoformat()) == 0
-    assert set(site.listed()) == listed
-    assert {r["id"]: r["arrived"] for r in site.archived()} == arrived
+    assert site.files() == before, "no news, no change"
+    arxiv_env.add(_late_paper(1, "2026-02-14", hour=10))
+    assert site.run(at("2026-02-14", hour=11).isoformat()) == 0
+    assert set(site.listed()) >= listed
+    kept = {r["id"]: r["arrived"] for r in site.archived() if r["id"] in arrived}
+    assert kept == arrived
     _no_record_twice(site)
     pages = [frontmatter.loads(p.read_text("utf-8")).metadata for p in _pages(site)]
     assert all(meta.get("query") for meta in pages if meta["date"] >= "2026-01-31"), (
-        "the window's pages are migrated with the run"
+        "the window's pages are migrated with the news"
     )
 
 
