@@ -884,3 +884,25 @@ def generated_papers(
         )
         for n in range(1, count + 1)
     ]
+
+
+def submitted_paper(
+    arxiv_id: str,
+    submitted: datetime,
+    *,
+    title: str = "A late arrival",
+    abstract: str = "A memristor crossbar array.",
+    authors: tuple[str, ...] = ("A. Author",),
+    primary_category: str = "cs.NE",
+) -> FakePaper:
+    """One paper at version 1, submitted (and last updated) at `submitted`: the news a test
+    adds to what the fake serves."""
+    return FakePaper(
+        arxiv_id=arxiv_id,
+        title=title,
+        authors=authors,
+        abstract=abstract,
+        published=submitted,
+        updated=submitted,
+        primary_category=primary_category,
+    )

@@ -13,7 +13,13 @@ import pytest
 import yaml
 
 from tests.digest_site import Site, at, expected_window
-from tests.fake_arxiv import FakeArxiv, FakePaper, generated_papers, seed_fake_papers
+from tests.fake_arxiv import (
+    FakeArxiv,
+    FakePaper,
+    generated_papers,
+    seed_fake_papers,
+    submitted_paper,
+)
 
 ALGORITHMS = "🧠 Algorithms & Theory"
 ROBOTS = "cat:cs.RO"
@@ -47,13 +53,12 @@ def _topics(site: Site) -> list[str]:
 
 def _late_paper(number: int, day: str, hour: int) -> FakePaper:
     """A neuromorphic paper submitted at `day` `hour`:00, after the runs before it."""
-    return FakePaper(
-        arxiv_id=f"2602.{90000 + number}",
+    return submitted_paper(
+        f"2602.{90000 + number}",
+        at(day, hour=hour),
         title=f"Spiking neural network learning rule {number}",
-        authors=("Ada Lovelace",),
         abstract="A surrogate gradient learning rule for spiking neural networks.",
-        published=at(day, hour=hour),
-        updated=at(day, hour=hour),
+        authors=("Ada Lovelace",),
         primary_category="cs.NE",
     )
 

@@ -18,7 +18,7 @@ from tests.digest_site import (
     expected_window,
     seed_published,
 )
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers, submitted_paper
 
 
 @pytest.fixture
@@ -126,13 +126,12 @@ def test_a_second_run_with_news_on_the_same_day_adds_to_that_days_page(
     assert site.run(at("2026-02-14").isoformat()) == 0
     first = {record["id"] for record in site.archived()}
     arxiv_env.add(
-        FakePaper(
-            arxiv_id="2602.13000",
+        submitted_paper(
+            "2602.13000",
+            at("2026-02-14", hour=6),
             title="A late arrival",
-            authors=("A. Author",),
             abstract="A memristor crossbar array.",
-            published=at("2026-02-14", hour=6),
-            updated=at("2026-02-14", hour=6),
+            authors=("A. Author",),
         )
     )
     pages = sorted(p.name for p in (site.root / "archive/2026").iterdir())
@@ -178,13 +177,12 @@ def test_a_window_longer_than_the_fetch_reaches_keeps_every_paper_listed(
     arxiv_env.set_papers(seed_fake_papers())
     site = Site.create(tmp_path / "long", window_days=60)
     assert site.run(at("2026-02-14").isoformat()) == 0
-    late = FakePaper(
-        arxiv_id="2603.00042",
+    late = submitted_paper(
+        "2603.00042",
+        at("2026-03-09"),
         title="Spiking neural networks in March",
-        authors=("A. Author",),
         abstract="A spiking neural network on neuromorphic hardware.",
-        published=at("2026-03-09"),
-        updated=at("2026-03-09"),
+        authors=("A. Author",),
         primary_category="cs.NE",
     )
     arxiv_env.add(late)

@@ -15,7 +15,7 @@ import yaml
 from digest.alerts.calendar import Stale, announcement_days, staleness
 from digest.config.settings import DEFAULTS, AlertSettings
 from tests.digest_site import Site, at
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers, submitted_paper
 from tests.fake_github import FAKE_TOKEN, FakeGitHub, FakeIssue, init_backing_repo
 
 # Published 2026-02-12 is the seed's newest paper: a first run on Friday the 13th brings it,
@@ -245,13 +245,12 @@ def without_issue(
 
 def _new_paper(published: str) -> FakePaper:
     moment = at(published, hour=9)
-    return FakePaper(
-        arxiv_id="2602.99999",
+    return submitted_paper(
+        "2602.99999",
+        moment,
         title="Spiking neural networks on a memristor crossbar",
-        authors=("A. Author",),
         abstract="A spiking neural network runs on a memristor crossbar.",
-        published=moment,
-        updated=moment,
+        authors=("A. Author",),
     )
 
 

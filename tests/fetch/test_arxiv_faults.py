@@ -13,7 +13,7 @@ from digest.fetch import FetchResult, fetch_papers
 from digest.plan import FetchSpan
 from tests.digest_site import FAST_ARXIV, Site, at, expected_window
 from tests.factories import fetch_plan
-from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, seed_fake_papers, submitted_paper
 
 NOW = at("2026-02-14")
 SPAN = FetchSpan(NOW - timedelta(days=14), NOW)
@@ -238,13 +238,12 @@ def test_catch_up_finds_papers_announced_late_during_an_outage(
     site = Site.create(tmp_path / "site", lookback_days=2, arxiv={"retry_budget_seconds": 0.2})
     last_good = at("2026-02-05")
     assert site.run(last_good.isoformat()) == 0
-    late = FakePaper(
-        arxiv_id="2602.77777",
+    late = submitted_paper(
+        "2602.77777",
+        last_good - timedelta(hours=6),
         title="Announced late",
-        authors=("A. Author",),
         abstract="A memristor crossbar.",
-        published=last_good - timedelta(hours=6),
-        updated=last_good - timedelta(hours=6),
+        authors=("A. Author",),
     )
     server.add(late)
     _daily(

@@ -23,7 +23,7 @@ from digest.fetch import (
 )
 from digest.plan import FetchSpan
 from tests.factories import fetch_plan
-from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, generated_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, Fault, generated_papers, submitted_paper
 
 NOW = datetime(2026, 2, 14, 5, 0, tzinfo=UTC)
 FAST = {
@@ -105,13 +105,12 @@ def test_more_than_arxiv_serves_within_one_minute_is_a_query_error(
 
 def _revised_old_paper(server: FakeArxiv) -> None:
     server.add(*generated_papers(12, first=NOW - timedelta(days=5), step=timedelta(hours=9)))
-    old = FakePaper(
-        arxiv_id="2601.77777",
+    old = submitted_paper(
+        "2601.77777",
+        NOW - timedelta(days=20),
         title="Submitted long ago",
-        authors=("A. Author",),
         abstract="Spikes.",
-        published=NOW - timedelta(days=20),
-        updated=NOW - timedelta(days=20),
+        authors=("A. Author",),
     )
     server.add(old)
     server.revise(old.arxiv_id, updated=NOW - timedelta(days=1), title="Revised yesterday")

@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest import use_github
 from tests.digest_site import Site, at
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers, submitted_paper
 from tests.fake_github import FakeGitHub, history, init_backing_repo, read_files
 from tests.notify.receivers import (
     HOOK_TOKEN,
@@ -74,13 +74,12 @@ def _site(root: Path) -> Site:
 
 def _arrival(arxiv_id: str, title: str, day: str) -> FakePaper:
     moment = at(day, hour=10)
-    return FakePaper(
-        arxiv_id=arxiv_id,
+    return submitted_paper(
+        arxiv_id,
+        moment,
         title=title,
-        authors=("Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"),
         abstract="A spiking neural network on a neuromorphic chip.",
-        published=moment,
-        updated=moment,
+        authors=("Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"),
     )
 
 

@@ -13,7 +13,7 @@ from digest.records import Entry
 from digest.render import News, Rendered, commit_message, render_outputs
 from tests.digest_site import Site, at
 from tests.factories import make_entry, make_paper, neuromorphic_config
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers, submitted_paper
 
 NOW = datetime(2026, 2, 5, 5, 17, tzinfo=UTC)
 HARDWARE, ALGORITHMS = "🛠 Hardware & Materials", "🧠 Algorithms & Theory"
@@ -90,13 +90,12 @@ def test_irrelevant_papers_are_archived_but_left_out_when_configured(
 ) -> None:
     for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY"):
         monkeypatch.delenv(name, raising=False)
-    off_topic = FakePaper(
-        arxiv_id="2602.88888",
+    off_topic = submitted_paper(
+        "2602.88888",
+        at("2026-02-13"),
         title="Scaling Hadoop clusters with in-memory computing",
-        authors=("A. Engineer",),
         abstract="We tune Apache Spark jobs for in-memory computing on commodity clusters.",
-        published=at("2026-02-13"),
-        updated=at("2026-02-13"),
+        authors=("A. Engineer",),
         primary_category="cs.DC",
     )
     arxiv_env.set_papers([*seed_fake_papers(), off_topic])
@@ -153,13 +152,12 @@ def test_a_paper_citing_another_by_its_abs_link_makes_no_phantom_departure(
     site = Site.create(tmp_path / "site")
     assert site.run(at("2026-02-14").isoformat()) == 0
     arxiv_env.add(
-        FakePaper(
-            arxiv_id="2602.77778",
+        submitted_paper(
+            "2602.77778",
+            at("2026-02-14", hour=7),
             title="Memristor crossbars for spiking neural networks",
-            authors=("B. Author",),
             abstract="A memristor crossbar runs a spiking neural network.",
-            published=at("2026-02-14", hour=7),
-            updated=at("2026-02-14", hour=7),
+            authors=("B. Author",),
             primary_category="cs.ET",
         )
     )

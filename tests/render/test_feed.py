@@ -21,7 +21,7 @@ from digest.records import Entry
 from digest.render.feed import FeedSpec, render_feed
 from tests.digest_site import Site, at, expected_listed
 from tests.factories import make_entry, make_paper
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers, submitted_paper
 from tests.render.test_render import HOSTILE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -111,13 +111,12 @@ def test_the_feed_follows_the_list_as_papers_arrive_and_leave(
 ) -> None:
     assert site.run(at("2026-02-14").isoformat()) == 0
     arxiv_env.add(
-        FakePaper(
-            arxiv_id="2602.13000",
+        submitted_paper(
+            "2602.13000",
+            at("2026-02-14", hour=6),
             title="A late arrival",
-            authors=("A. Author",),
             abstract="A memristor crossbar array.",
-            published=at("2026-02-14", hour=6),
-            updated=at("2026-02-14", hour=6),
+            authors=("A. Author",),
         )
     )
     assert site.run(at("2026-02-28").isoformat()) == 0

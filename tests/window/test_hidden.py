@@ -13,7 +13,7 @@ from digest.records import Known
 from digest.window.hidden import known_without_hidden, without_hidden
 from tests.digest_site import Site, at
 from tests.factories import make_paper
-from tests.fake_arxiv import FakeArxiv, FakePaper, seed_fake_papers
+from tests.fake_arxiv import FakeArxiv, seed_fake_papers, submitted_paper
 
 
 @pytest.fixture
@@ -49,13 +49,12 @@ def test_a_paper_hidden_after_it_was_listed_leaves_and_stays_out(
     assert "wrote feed.xml, README.md" in capsys.readouterr().out
 
     arxiv_env.revise(hidden, title="Spam, revised", updated=at("2026-02-13", hour=10))
-    news = FakePaper(
-        arxiv_id="2602.99999",
+    news = submitted_paper(
+        "2602.99999",
+        at("2026-02-13", hour=10),
         title="Spiking neural networks on a memristor crossbar",
-        authors=("A. Author",),
         abstract="A spiking neural network runs on a memristor crossbar.",
-        published=at("2026-02-13", hour=10),
-        updated=at("2026-02-13", hour=10),
+        authors=("A. Author",),
     )
     arxiv_env.add(news)
     assert site.run(at("2026-02-14").isoformat()) == 0
