@@ -86,7 +86,7 @@ def run_digest(options: RunOptions) -> RunReport:
         now=options.now,
         day_pages=[_page(day, decide, config, options.now, plan.started) for day in days],
         replaced={day.day: day.files for day in days},
-        day_files=_own_files(archive, config.query),
+        day_files=archive.own_files(config.query),
         shown=shown,
         readme_text=readme_text,
     )
@@ -225,17 +225,6 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
         started=started,
         news_on=day.news_on,
     )
-
-
-def _own_files(archive: Archive, query: str) -> dict[date, tuple[str, ...]]:
-    """Each day's files written for `query`, which the README links."""
-    own = {}
-    for day, files in archive.days.items():
-        pairs = zip(files.paths, files.pages, strict=True)
-        paths = tuple(path for path, page in pairs if page.query == query)
-        if paths:
-            own[day] = paths
-    return own
 
 
 def _shown_before(archive: Archive, config: Config) -> set[str]:

@@ -46,8 +46,8 @@ class Archive(msgspec.Struct, frozen=True):
     `query` is the query of the digest that wrote the newest pages ('' for pages written before
     pages recorded it, None for an empty archive); the last run that wrote a page `last_run`,
     the first day `started` and the newest arrival day `last_news` are that digest's. `days`
-    holds every page dated from `read_from` to the run's date; `ignored` names pages dated
-    after it (a typo or a clock error).
+    holds every page dated from `read_from` to the run's date (pages dated after it, a typo or
+    a clock error, are left out with a warning).
     """
 
     query: str | None
@@ -56,7 +56,16 @@ class Archive(msgspec.Struct, frozen=True):
     last_news: date | None
     read_from: date
     days: Mapping[date, DayFiles]
-    ignored: tuple[str, ...] = ()
+
+    def own_files(self, query: str) -> dict[date, tuple[str, ...]]:
+        """Each day's files written for `query`."""
+        own = {}
+        for day, files in self.days.items():
+            pairs = zip(files.paths, files.pages, strict=True)
+            paths = tuple(path for path, page in pairs if page.query == query)
+            if paths:
+                own[day] = paths
+        return own
 
     def papers(self, query: str | None = None) -> Mapping[str, Known]:
         """The newest record of every paper on the pages read, with the day it first arrived;
@@ -113,9 +122,9 @@ def read_archive(layout: Layout, today: date, reach: Callable[[datetime | None],
         for item in _pages_in(year)
         if item[0] >= read_from
     ]
-    ignored = tuple(str(path) for day, _, path in recent if day > today)
-    for name in ignored:
-        log.warning("ignored archive page %s: it is dated after the run's date %s", name, today)
+    for day, _, path in recent:
+        if day > today:
+            log.warning("ignored archive page %s: it is dated after the run's date %s", path, today)
     days = _days(layout, [item for item in recent if item[0] <= today], page_at)
     pages = sorted(
         (page for day in days.values() for page in day.pages), key=lambda p: (p.last_run, p.day)
@@ -135,7 +144,6 @@ def read_archive(layout: Layout, today: date, reach: Callable[[datetime | None],
         last_news=history.last_news,
         read_from=read_from,
         days=MappingProxyType(days),
-        ignored=ignored,
     )
 
 

@@ -17,6 +17,7 @@ import msgspec
 from digest.config.settings import Config
 from digest.layout import Layout, RepositoryPages
 from digest.records import Entry
+from digest.render.feed import FeedSpec, render_feed
 
 
 class Listing(msgspec.Struct, frozen=True):
@@ -51,8 +52,6 @@ class AtomFeed:
         return config.feed.path
 
     def render(self, listing: Listing) -> str:
-        from digest.render.feed import FeedSpec, render_feed
-
         config, layout, web = listing.config, listing.layout, listing.web
         spec = FeedSpec(
             title=config.title,

@@ -274,12 +274,18 @@ def test_a_busy_day_is_split_into_parts_that_each_fit_and_load_back_whole(tmp_pa
     assert any(a.attrs["href"] == "2026-02-05-2.md" for a in first.find_all("a"))
 
 
-def test_a_page_dated_after_the_run_is_not_taken_as_the_last_run(tmp_path: Path) -> None:
+def test_a_page_dated_after_the_run_is_not_taken_as_the_last_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     _save(tmp_path, _page("2026-02-05", "2026-02-05T05:00:00+00:00", ["2602.00001"]))
     _save(tmp_path, _page("2027-02-05", "2027-02-05T05:00:00+00:00", ["2702.00001"]))
     state = _read(tmp_path, since=date(2026, 1, 1))
     assert state.last_run == datetime(2026, 2, 5, 5, tzinfo=UTC)
-    assert state.ignored == (str(tmp_path / "archive/2027/2027-02-05.md"),)
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warned == [
+        f"ignored archive page {tmp_path / 'archive/2027/2027-02-05.md'}: it is dated after "
+        "the run's date 2026-02-14"
+    ]
     assert set(state.papers()) == {"2602.00001"}
 
 
