@@ -92,7 +92,7 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)
-    dropped = len(_shown_before(archive, config) - {e.paper.arxiv_id for e in shown})
+    dropped = len(_shown_before(archive, plan, config) - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
     # News is what arrives within the window: a backfill's papers of days long past are not.
     arrived = any(k.arrived >= window_start(today, config.window_days) for k in merged.added)
@@ -227,14 +227,16 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
     )
 
 
-def _shown_before(archive: Archive, config: Config) -> set[str]:
-    """The papers the README showed after the last run, from what the archive recorded."""
+def _shown_before(archive: Archive, plan: RunPlan, config: Config) -> set[str]:
+    """The papers the README showed after the last run, from what the archive recorded (the
+    plan already holds them, unless the query changed)."""
     if archive.last_run is None or archive.query is None:
         return set()
     first_day = window_start(archive.last_run.date(), config.window_days)
+    held = archive.papers(archive.query) if plan.refill else plan.known
     return {
         arxiv_id
-        for arxiv_id, known in archive.papers(archive.query).items()
+        for arxiv_id, known in held.items()
         if known.arrived >= first_day and _was_shown(known, config)
     }
 
