@@ -188,16 +188,17 @@ def _decider(config: Config, papers: Iterable[Known]) -> _Decide:
     from the same settings is reused, so a busy field's daily run categorizes only its news."""
     key = config.rules_key
     decided: dict[str, Entry] = {}
-    undecided = []
+    undecided: dict[str, Known] = {}
     for known in papers:
         versioned = known.paper.versioned_id
         if known.decision is not None and known.rules == key:
             decided[versioned] = Entry(known.paper, known.arrived, known.decision)
-        elif versioned not in decided:
-            undecided.append(known)
-    if undecided:
-        rules = build_rules(config, papers=len(undecided))
-        for known in undecided:
+        else:
+            undecided[versioned] = known  # a new paper is in the window and on its day's page
+    todo = [known for versioned, known in undecided.items() if versioned not in decided]
+    if todo:
+        rules = build_rules(config, papers=len(todo))
+        for known in todo:
             decision = categorize(known.paper, rules)
             decided[known.paper.versioned_id] = Entry(known.paper, known.arrived, decision)
     return _Decide(decided)
