@@ -39,7 +39,7 @@ _WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 # Raise when digest/categorize decides differently from the same settings: every archived
 # decision is then made again by the next run, instead of reused.
-CATEGORIZER = 2
+CATEGORIZER = 3
 
 
 class ConfigError(SettingsError):

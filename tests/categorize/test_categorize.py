@@ -204,10 +204,12 @@ def test_a_title_hit_outweighs_two_abstract_hits() -> None:
     assert decide(AB, title="On beta", abstract="alpha and alpha") == "Beta"
 
 
-def test_abstract_repetitions_count_up_to_a_cap() -> None:
-    assert decide(AB, title="On beta", abstract="alpha " * 3) == "Alpha"  # tie, Alpha first
-    assert decide(AB, title="On beta", abstract="alpha " * 20) == "Alpha"
-    assert decide(AB, title="On beta gamma", abstract="alpha " * 20 + "beta") == "Beta"
+def test_abstract_repetitions_count_up_to_a_cap_of_two() -> None:
+    assert decide(AB, abstract="alpha alpha beta") == "Alpha"
+    assert decide(AB, abstract="beta beta " + "alpha " * 20) == "Alpha"  # 2 to 2: Alpha is first
+    assert decide(AB, title="On beta", abstract="alpha " * 20) == "Beta"
+    cfg = config(topic("Alpha", "alpha"), topic("Beta", "beta", "gamma"))
+    assert decide(cfg, abstract="alpha " * 20 + "beta gamma gamma") == "Beta"
 
 
 def test_distinct_terms_beat_one_repeated_term() -> None:
