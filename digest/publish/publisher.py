@@ -18,6 +18,7 @@ from digest.publish.local import remove_leftovers, write_files
 from digest.render import ReadmeUpdate
 
 if TYPE_CHECKING:
+    from digest.publish.github.commit import Landed
     from digest.publish.github.target import GithubTarget
 
 log = logging.getLogger(__name__)
@@ -59,16 +60,20 @@ def publish(
     from digest.publish.github.client import counted_requests
 
     with counted_requests() as sent:
-        sha = _commit(files, readme, message, layout, target)
-    if sha is None:
+        landed = _commit(files, readme, message, layout, target)
+    if landed is None:
         return Published(f"{target.repository} already holds this digest: no commit", sent.count)
-    listing = _listing(files, layout, "wrote", "removed")
-    return Published(f"committed {sha[:12]} to {target.repository}: {listing}", sent.count)
+    listing = _listed(landed.written, landed.removed, "wrote", "removed")
+    return Published(f"committed {landed.sha[:12]} to {target.repository}: {listing}", sent.count)
 
 
 def _listing(files: Mapping[str, str | None], layout: Layout, write: str, remove: str) -> str:
     written = [layout.repo_path(path) for path, text in files.items() if text is not None]
     removed = [layout.repo_path(path) for path, text in files.items() if text is None]
+    return _listed(written, removed, write, remove)
+
+
+def _listed(written: Sequence[str], removed: Sequence[str], write: str, remove: str) -> str:
     parts = [f"{write} {', '.join(written)}"] if written else []
     parts += [f"{remove} {', '.join(removed)}"] if removed else []
     return "; ".join(parts)
@@ -80,7 +85,7 @@ def _commit(
     message: str,
     layout: Layout,
     target: GithubTarget,
-) -> str | None:
+) -> Landed | None:
     """One commit through the Git Data API; a README edited on the branch during the run gets
     the new block on top of that edit instead of being overwritten."""
     from digest.publish.github.commit import publish_commit

@@ -95,7 +95,9 @@ def _debug_logs(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def publish(target: GithubTarget, files: dict[str, str], **overrides: Any) -> str | None:
-    return publish_commit(target, files, MESSAGE, **{**FAST, **overrides})
+    """The sha of the commit that landed, or None."""
+    landed = publish_commit(target, files, MESSAGE, **{**FAST, **overrides})
+    return None if landed is None else landed.sha
 
 
 def new_files() -> dict[str, str]:
@@ -163,6 +165,24 @@ def test_unchanged_files_are_not_sent(target: GithubTarget, fake: FakeGitHub) ->
     sent = sorted(element["path"] for element in tree.body["tree"])
     assert sent == ["README.md", "archive/2024-05-02.md"]
     assert tree.body["base_tree"] == read_commit(fake.repo_dir, "main~1").tree
+
+
+def test_what_landed_names_only_the_files_the_commit_changed(
+    target: GithubTarget, fake: FakeGitHub
+) -> None:
+    """The run's report names what the commit changed: not a file the branch already held as
+    written, nor one to remove that the branch no longer had."""
+    files: dict[str, str | None] = {
+        **new_files(),
+        "config.yml": None,
+        "archive/2024-04-30.md": None,
+    }
+
+    landed = publish_commit(target, files, MESSAGE, **FAST)
+
+    assert landed is not None and landed.sha == fake.head()
+    assert landed.written == ("README.md", "archive/2024-05-02.md")
+    assert landed.removed == ("config.yml",)
 
 
 def test_nothing_changed_makes_no_commit(target: GithubTarget, fake: FakeGitHub) -> None:

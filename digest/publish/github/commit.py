@@ -48,6 +48,16 @@ _KEPT_MODES = ("100644", "100755")
 
 
 @dataclass(frozen=True)
+class Landed:
+    """A commit that landed, and the files it changed: a file the branch already held as written,
+    or had already removed, is not among them, so the run's report names only real changes."""
+
+    sha: str
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class _Run:
     """What every step needs: the repository, the branch, its tree reader and failure wording."""
 
@@ -81,8 +91,8 @@ def publish_commit(
     backoff_factor: float = 1.0,
     max_rate_limit_wait: int = 120,
     throttle: bool = True,
-) -> str | None:
-    """Commit every changed file in one commit on the target branch; return its sha.
+) -> Landed | None:
+    """Commit every changed file in one commit on the target branch; return what landed.
 
     A file whose text is None is removed. Returns None when no file differs from the branch
     (no empty commit is made). The branch is
@@ -131,25 +141,27 @@ def _publish(
     rebase: Mapping[str, Rebase],
     message: str,
     attempts: int,
-) -> str | None:
+) -> Landed | None:
     """Build on the current head and move the branch; rebuild when it moved meanwhile."""
     where = f"{run.scene.repository}@{run.branch}"
     failure: PublishError = BranchKeptMovingError(branch=run.branch, attempts=attempts)
     for attempt in range(1, attempts + 1):
         ref, head = _read_head(run)
-        elements = _changed_elements(run, head, changes, base, rebase)
-        if not elements:
+        changed = _changed_elements(run, head, changes, base, rebase)
+        if not changed:
             log.info("%s already has this content; nothing to commit", where)
             return None
-        tree = _create_tree(run, elements, head)
+        tree = _create_tree(run, list(changed.values()), head)
         if tree.sha == head.tree.sha:
             log.info("the new tree equals %s's; nothing to commit", where)
             return None
         commit = _create_commit(run, message, tree, head)
         retry_reason = _move_ref(run, ref, commit.sha, attempts)
         if retry_reason is None:
-            log.info("published %d file(s) to %s as %s", len(elements), where, commit.sha)
-            return commit.sha
+            log.info("published %d file(s) to %s as %s", len(changed), where, commit.sha)
+            removed = tuple(path for path in changed if changes[path] is None)
+            written = tuple(path for path in changed if changes[path] is not None)
+            return Landed(commit.sha, written, removed)
         failure = retry_reason
         log.warning("attempt %d/%d did not land (%s)", attempt, attempts, failure)
     raise failure
@@ -172,10 +184,10 @@ def _changed_elements(
     changes: Mapping[str, str | None],
     base: Mapping[str, str | None],
     rebase: Mapping[str, Rebase],
-) -> list[InputGitTreeElement]:
-    """Tree entries for the files whose content differs from the head's, and for the files to
-    remove that the head holds (GitHub refuses to remove a path it does not have)."""
-    elements = []
+) -> dict[str, InputGitTreeElement]:
+    """Tree entries, by path, for the files whose content differs from the head's, and for the
+    files to remove that the head holds (GitHub refuses to remove a path it does not have)."""
+    elements: dict[str, InputGitTreeElement] = {}
     for path, planned in sorted(changes.items()):
         with explained(run.at(f"reading {path} on branch '{run.branch}'")):
             entry = run.reader.entry(head.tree.sha, path)
@@ -188,11 +200,11 @@ def _changed_elements(
             text = rebase[path](_read_text(run, entry))
         mode = entry.mode if entry is not None and entry.mode in _KEPT_MODES else "100644"
         if text is None:
-            elements.append(InputGitTreeElement(path, mode, "blob", sha=None))
+            elements[path] = InputGitTreeElement(path, mode, "blob", sha=None)
             continue
         if entry is not None and entry.sha == git_blob_sha(text.encode("utf-8")):
             continue
-        elements.append(InputGitTreeElement(path, mode, "blob", content=text))
+        elements[path] = InputGitTreeElement(path, mode, "blob", content=text)
     return elements
 
 
