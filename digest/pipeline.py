@@ -25,7 +25,7 @@ from digest.plan import RunPlan, plan_run, read_from
 from digest.publish import Published, publish
 from digest.records import Entry, Known
 from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
-from digest.render.readme import read_readme
+from digest.render.readme import listed_at, read_readme
 from digest.window import Horizon, Merge, in_window, merge, window_start
 from digest.window.hidden import known_without_hidden, without_hidden
 
@@ -92,7 +92,8 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)
-    dropped = len(_shown_before(archive, plan, config) - {e.paper.arxiv_id for e in shown})
+    listed_before = _shown_before(archive, plan, config, listed_at(readme_text, layout.readme))
+    dropped = len(listed_before - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
     # News is what arrives within the window: a backfill's papers of days long past are not.
     arrived = any(k.arrived >= window_start(today, config.window_days) for k in merged.added)
@@ -228,12 +229,15 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
     )
 
 
-def _shown_before(archive: Archive, plan: RunPlan, config: Config) -> set[str]:
-    """The papers the README showed after the last run, from what the archive recorded (the
-    plan already holds them, unless the query changed)."""
-    if archive.last_run is None or archive.query is None:
+def _shown_before(
+    archive: Archive, plan: RunPlan, config: Config, listed: datetime | None
+) -> set[str]:
+    """The papers the README showed before this run: the window as of when its list `listed`
+    last changed, which a run without news may have done after the archive's last run, from
+    what the archive recorded (the plan already holds them, unless the query changed)."""
+    if listed is None or archive.query is None:
         return set()
-    first_day = window_start(archive.last_run.date(), config.window_days)
+    first_day = window_start(listed.date(), config.window_days)
     held = archive.papers(archive.query) if plan.refill else plan.known
     return {
         arxiv_id

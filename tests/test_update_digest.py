@@ -194,3 +194,18 @@ def test_a_window_longer_than_the_fetch_reaches_keeps_every_paper_listed(
         for a in site.tree().find_all("a")
     }
     assert set(seed_published()) <= linked, "January's papers are still listed"
+
+
+def test_left_the_list_counts_only_what_left_since_the_readme_last_changed(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Runs without news still drop papers that leave the window and rewrite the README, but
+    they file no page: the next run must not count those papers as leaving again."""
+    assert site.run(at("2026-02-13").isoformat()) == 0
+    for day in ("2026-02-16", "2026-02-17", "2026-02-18"):
+        before = {pid for pid, _ in site.listed()}
+        capsys.readouterr()
+        assert site.run(at(day).isoformat()) == 0
+        after = {pid for pid, _ in site.listed()}
+        assert after < before, f"papers leave the window on {day}"
+        assert f"new 0, updated 0, left the list {len(before - after)};" in capsys.readouterr().out

@@ -107,6 +107,12 @@ def previous_stamp(block: str) -> datetime | None:
     return datetime.fromisoformat(match[1].removesuffix(" UTC")).replace(tzinfo=UTC)
 
 
+def listed_at(text: str, name: str = "README") -> datetime | None:
+    """When the README's list last changed, as its block says: the list it shows is the window
+    as of then (None: no block, or one without a stamp)."""
+    return previous_stamp(split_readme(text, name)[1])
+
+
 def freshness_line(block: str) -> str:
     """The block's line that says when its list last changed ('' for a block without one)."""
     return next((line for line in block.splitlines() if _STAMP.search(line)), "")
