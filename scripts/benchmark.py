@@ -203,7 +203,7 @@ def small_rows(rounds: Rounds) -> list[Row]:
 
 def busy_rows(rounds: Rounds, busy: BusyField) -> list[Row]:
     seconds = _median(rounds.busy)
-    limit = busy.config.display.max_page_bytes
+    page_limit, feed_limit = busy.config.display.max_page_bytes, busy.config.feed.max_bytes
     return [
         Row(
             f"busy field: {busy.history_bytes / 2**20:.0f} MiB of archive pages, 300 new papers", ""
@@ -221,7 +221,12 @@ def busy_rows(rounds: Rounds, busy: BusyField) -> list[Row]:
         ),
         Row("busy field: arXiv requests (each run)", ", ".join(map(str, rounds.busy_requests))),
         *(
-            checked(f"  page written: {name}", size, limit, "{:,} B")
+            checked(
+                f"  page written: {name}",
+                size,
+                feed_limit if name.endswith(".xml") else page_limit,
+                "{:,} B",
+            )
             for name, size in written_pages(busy.site, rounds.busy_copy).items()
         ),
     ]

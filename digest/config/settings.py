@@ -74,6 +74,7 @@ class DisplaySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, k
 class FeedSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     path: Text = _default("feed", "path")
     max_entries: Annotated[int, _between(1, 10_000)] = _default("feed", "max_entries")
+    max_bytes: Annotated[int, _between(10_000, 20_000_000)] = _default("feed", "max_bytes")
 
     def __post_init__(self) -> None:
         problem = check_relative_path(self.path)

@@ -19,7 +19,7 @@ from digest.config.settings import DisplaySettings
 from digest.markdown import blocks, escape, github_anchor, heading
 from digest.markdown import link as md_link
 from digest.records import Entry
-from digest.render.items import brief_items, full_item
+from digest.render.items import brief_item, full_item
 from digest.render.readme import BLOCK_END, BLOCK_START
 from digest.words import counted
 
@@ -78,14 +78,12 @@ def render_block(spec: BlockSpec, entries: Sequence[Entry]) -> Block:
         return full_item(by_id[key], spec.display.abstracts, key in latest)
 
     @functools.cache
-    def briefs(key: str) -> tuple[str, str]:
-        return brief_items(by_id[key], key in latest)
-
     def linked(key: str) -> str:
-        return briefs(key)[0]
+        return brief_item(by_id[key], key in latest, links=True)
 
+    @functools.cache
     def plain(key: str) -> str:
-        return briefs(key)[1]
+        return brief_item(by_id[key], key in latest, links=False)
 
     while True:
         levels, brief = _fit(entries, _FullItems(in_full, full), (linked, plain), budget)
@@ -109,22 +107,27 @@ def _fit(
     budget: int,
 ) -> tuple[dict[str, str], Callable[[str], str]]:
     """One-line items carry PDF and code links unless that would leave papers to the archive
-    pages; then every one-line item goes without them."""
+    pages; then every one-line item goes without them. Without links is tried first: when even
+    that leaves papers out, the longer lines would too, and a busy window's thousands of lines
+    with links are never made."""
     linked, plain = briefs
+    without = _levels(entries, full, plain, budget)
+    if ELSEWHERE in without.values():
+        return without, plain
     levels = _levels(entries, full, linked, budget)
     if ELSEWHERE not in levels.values():
         return levels, linked
-    return _levels(entries, full, plain, budget), plain
+    return without, plain
 
 
 def _levels(
     entries: Sequence[Entry], full: _FullItems, brief: Callable[[str], str], budget: int
 ) -> dict[str, str]:
     """Newest first: full while the full share lasts (`full.keys` are the papers of the newest
-    arrival days), then one line, then elsewhere."""
-    candidates = [e for e in entries if e.paper.arxiv_id in full.keys]
+    arrival days), then one line, then elsewhere. Every paper that cannot be in full, because
+    of its day or because the budget ends, needs a line: those lines may take half the budget."""
     brief_need = 0
-    for entry in entries[len(candidates) :]:
+    for entry in entries[_fitting_in_full(entries, full, budget) :]:
         brief_need += _size(brief(entry.paper.arxiv_id))
         if brief_need >= budget // 2:  # the one-line items get half the budget at most
             break
@@ -144,6 +147,19 @@ def _levels(
         used += _size(full.make(key)) if level == FULL else _size(brief(key))
         levels[key] = level
     return levels
+
+
+def _fitting_in_full(entries: Sequence[Entry], full: _FullItems, budget: int) -> int:
+    """How many of the newest papers the whole budget holds in full."""
+    used = 0
+    for count, entry in enumerate(entries):
+        key = entry.paper.arxiv_id
+        if key not in full.keys:
+            return count
+        used += _size(full.make(key))
+        if used > budget:
+            return count
+    return len(entries)
 
 
 def _size(text: str) -> int:

@@ -1,12 +1,15 @@
 """The Atom feed of the listed papers, for readers who follow the digest in a feed reader.
 
 The feed is a function of the list alone: the same papers give the same bytes, so it changes
-exactly when the README's list does. Like every page the bot writes, it stays under the byte
-budget, leaving out its oldest arrivals when the newest do not all fit.
+exactly when the README's list does. It stays under its own byte budget (`feed.max_bytes`;
+feed readers fetch the raw file, which GitHub's Markdown limit does not touch), leaving out its
+oldest arrivals when the newest do not all fit, and warns when that cuts into the newest day:
+those papers would never reach a feed reader.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -15,6 +18,8 @@ from typing import Any
 import msgspec
 
 from digest.records import Entry
+
+log = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 400
 MAX_ABSTRACT_CHARS = 4000
@@ -59,9 +64,21 @@ def render_feed(spec: FeedSpec, entries: Sequence[Entry]) -> str:
         text = _atom(spec, entries[:count])
         size = len(text.encode("utf-8"))
         if size <= spec.max_bytes or count == 0:
-            return text
+            break
         # Entries are of similar size, so scaling the count lands close; always drop one at least.
         count = min(count - 1, count * spec.max_bytes // size)
+    if count < len(entries) and entries[count].arrived == entries[0].arrived:
+        newest = sum(entry.arrived == entries[0].arrived for entry in entries)
+        log.warning(
+            "the feed holds %d of the %d papers that arrived on %s, the rest never reach feed "
+            "readers: raise feed.max_entries (%d) or feed.max_bytes (%d)",
+            count,
+            newest,
+            entries[0].arrived,
+            spec.max_entries,
+            spec.max_bytes,
+        )
+    return text
 
 
 def _likely_fit(entries: Sequence[Entry], max_bytes: int) -> int:

@@ -36,17 +36,17 @@ def full_item(entry: Entry, abstracts: AbstractDisplay, latest: bool) -> str:
     return blocks(head, f"> {abstract}")
 
 
-def brief_items(entry: Entry, latest: bool) -> tuple[str, str]:
-    """One list line, with and without the PDF and first code repository links (the byte
-    budget picks one); both are built at once since a busy window has thousands."""
+def brief_item(entry: Entry, latest: bool, *, links: bool) -> str:
+    """One list line, with or without the PDF and first code repository links (the byte
+    budget picks which)."""
     paper = entry.paper
     title = md_link(escape(paper.title, MAX_BRIEF_TITLE_CHARS) or paper.versioned_id, paper.abs_url)
     line = f"- {_marked(title, latest)} · {bold(day(paper.published))}{_revised(paper)}"
-    links = f" · {md_link('PDF', paper.pdf_url)}"
-    links += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
+    if links:
+        line += f" · {md_link('PDF', paper.pdf_url)}"
+        line += "".join(f" · {md_link('code', url)}" for url in _code(paper)[:1])
     authors = escape(authors_line(paper.authors))
-    rest = f" · {italics(authors)}" if authors else ""
-    return line + links + rest, line + rest
+    return f"{line} · {italics(authors)}" if authors else line
 
 
 def _marked(title: str, latest: bool) -> str:

@@ -41,7 +41,7 @@ class ListOutput(Protocol):
         ...
 
     def render(self, listing: Listing) -> str:
-        """Its whole text, under `display.max_page_bytes`."""
+        """Its whole text, within its size limit."""
         ...
 
 
@@ -58,7 +58,7 @@ class AtomFeed:
             description=config.description,
             query=config.query,
             max_entries=config.feed.max_entries,
-            max_bytes=config.display.max_page_bytes,
+            max_bytes=config.feed.max_bytes,
             home_url=web.file(layout.repo_path(layout.readme)) if web else "",
             self_url=web.raw(layout.repo_path(layout.feed)) if web else "",
         )

@@ -150,6 +150,35 @@ def test_a_busy_feed_keeps_the_newest_arrivals_under_the_byte_budget() -> None:
     assert len(text.encode("utf-8")) > SPEC.max_bytes * 0.95  # no more left out than needed
 
 
+def test_a_feed_that_cannot_hold_the_newest_day_says_which_settings_to_raise(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Papers of the newest day left out never reach a feed reader: the run must say so."""
+    small = msgspec.structs.replace(SPEC, max_bytes=200_000)
+    ids = _ids(_parse(render_feed(small, _entries(400))))
+    assert 0 < len(ids) < 150
+    assert f"the feed holds {len(ids)} of the 150 papers that arrived on 2026-02-14" in caplog.text
+    assert "feed.max_entries (500) or feed.max_bytes (200000)" in caplog.text
+    caplog.clear()
+    render_feed(SPEC, _entries(400))  # leaves out older days only
+    assert not caplog.records
+
+
+def test_the_default_feed_holds_a_busy_days_news_with_long_abstracts(tmp_path: Path) -> None:
+    """A busy field (400 papers in a day, 1,900-character abstracts, 12 authors) sees every new
+    paper in its feed reader with the default settings."""
+    config_path = tmp_path / "config.yml"
+    base = "title: T\nquery: cat:cs.LG\ncategories: [{name: A, keywords: [learning]}]\n"
+    config_path.write_text(base, encoding="utf-8")
+    feed = load_config(config_path).feed
+    spec = msgspec.structs.replace(SPEC, max_entries=feed.max_entries, max_bytes=feed.max_bytes)
+    day = [msgspec.structs.replace(e, arrived=date(2026, 2, 14)) for e in _entries(400)]
+    text = render_feed(spec, [*day, *_entries(700)[400:]])
+    ids = _ids(_parse(text))
+    assert ids[:400] == [f"https://arxiv.org/abs/{e.paper.arxiv_id}" for e in day]
+    assert len(text.encode("utf-8")) <= feed.max_bytes
+
+
 def test_a_busy_feed_of_short_entries_stops_at_max_entries() -> None:
     entries = _entries(2_000, abstract="Short.", authors=1)
     ids = _ids(_parse(render_feed(SPEC, entries)))
@@ -211,6 +240,7 @@ def test_an_empty_list_is_a_valid_empty_feed() -> None:
         ("feed:\n  path: README.md\n", "feed.path: must differ from readme_path"),
         ("feed:\n  path: archive/feed.xml\n", "feed.path: must lie outside archive_dir"),
         ("feed:\n  max_entries: 0\n", "feed.max_entries: must be a whole number of at least 1"),
+        ("feed:\n  max_bytes: 5000\n", "feed.max_bytes: must be a whole number of at least 10000"),
     ],
 )
 def test_a_bad_feed_setting_names_the_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -228,6 +228,20 @@ def test_a_busy_window_fits_the_byte_budget_and_says_where_every_paper_is() -> N
         assert day_links[f"{day} ({count})"] == f"archive/{day:%Y}/{day}.md"
 
 
+def test_a_long_window_shown_in_full_still_leaves_half_the_budget_to_one_line_items() -> None:
+    """`full_days` covering the whole window (a small field's setting) on a busy field: the
+    papers that do not fit in full get one line each instead of vanishing to the archive."""
+    entries = _newest_first(_busy_entries(days=15, per_day=120))
+    text = render_block(_spec(entries, full_days=14), entries).stamped(CHANGED)
+    tree = rendered_tree(text)
+    full_ids = {str(h.find_all("a")[0].attrs["href"]) for h in tree.find_all("h3")}
+    brief_ids = {str(li.find_all("a")[0].attrs["href"]) for li in tree.find_all("li")}
+    assert full_ids and len(brief_ids) > 2 * len(full_ids)
+    full_bytes = sum(len(h.text().encode("utf-8")) for h in tree.find_all("h3"))
+    assert full_bytes < 450_000 // 2
+    assert len(text.encode("utf-8")) <= 450_000
+
+
 def test_a_small_window_is_shown_whole_in_full() -> None:
     entries = _busy_entries(days=14, per_day=6)
     tree = rendered_tree(_block(entries))
