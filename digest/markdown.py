@@ -72,11 +72,19 @@ def authors_line(authors: Sequence[str]) -> str:
     return f"{shown} et al." if len(authors) > 3 else shown
 
 
+# What GitHub keeps of a heading for its id (html-pipeline's TableOfContentsFilter drops
+# [^\p{Word}\- ], and Ruby's \p{Word} is letters, marks, decimal digits and connectors): an
+# emoji's variation selector U+FE0F is a mark, so "👁️ Applications" keeps it.
+_ANCHOR_CATEGORIES = frozenset(["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Pc"])
+
+
 def github_anchor(text: str, seen: dict[str, int]) -> str:
-    """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens,
-    numbered when repeated."""
+    """The id GitHub gives a heading: lower case, all but word characters, hyphens and spaces
+    dropped, spaces to hyphens, numbered when repeated."""
     kept = "".join(
-        char for char in text.lower() if char in " -_" or unicodedata.category(char)[0] in "LN"
+        char
+        for char in text.lower()
+        if char in " -" or unicodedata.category(char) in _ANCHOR_CATEGORIES
     )
     slug = kept.replace(" ", "-")
     count = seen.get(slug, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -154,7 +155,7 @@ def test_block_matches_the_known_look() -> None:
     contents = [a for a in tree.find_all("a") if str(a.attrs["href"]).startswith("#")]
     assert [(a.text(), a.attrs["href"]) for a in contents] == [
         (f"{ORDER[0]} (2, 1 new)", "#-hardware--materials"),
-        (f"{ORDER[2]} (1)", "#-applications--sensing"),
+        (f"{ORDER[2]} (1)", "#%EF%B8%8F-applications--sensing"),  # U+FE0F kept, as GitHub does
     ]
 
 
@@ -187,6 +188,20 @@ def test_github_anchor_numbers_repeated_headings() -> None:
     seen: dict[str, int] = {}
     assert github_anchor("Results & Notes", seen) == "results--notes"
     assert github_anchor("Results & Notes", seen) == "results--notes-1"
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        # GitHub keeps an emoji's variation selector (a mark) and drops the emoji itself.
+        ("👁️ Applications & Sensing", "\ufe0f-applications--sensing"),
+        ("🧠 Algorithms & Theory", "-algorithms--theory"),
+        ("snake_case, x² and 10%", "snake_case-x-and-10"),
+        ("Café naïve", "café-naïve"),
+    ],
+)
+def test_github_anchor_keeps_what_github_keeps(heading: str, anchor: str) -> None:
+    assert github_anchor(heading, {}) == anchor
 
 
 def _busy_entries(days: int, per_day: int) -> list[Entry]:
