@@ -91,6 +91,13 @@ def test_one_commit_per_day_with_news_and_none_without(
     feed = feedparser.parse(files["feed.xml"])  # committed along with the README
     ids = [item.id for item in feed.entries]
     assert sorted(ids) == sorted(f"https://arxiv.org/abs/{pid}" for pid, _ in listed)
+    # The README's feed link is the address a feed reader subscribes to, the feed's own.
+    feed_links = [
+        a for a in Site(remote.checkout().root).tree().find_all("a") if a.text() == "Atom feed"
+    ]
+    (self_link,) = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert [str(a.attrs["href"]) for a in feed_links] == [self_link]
+    assert self_link.endswith("/main/feed.xml")
     assert FAKE_TOKEN not in capsys.readouterr().out
     assert all(
         not r.body or "author" not in r.body

@@ -112,5 +112,13 @@ def _block_spec(listing: Listing, room: int) -> BlockSpec:
             day: tuple(layout.link_from_readme(path) for path in paths)
             for day, paths in listing.day_files.items()
         },
-        feed_link=quote(layout.link_from_readme(config.feed.path)),
+        feed_link=_feed_link(listing),
     )
+
+
+def _feed_link(listing: Listing) -> str:
+    """The feed's raw address when the run knows it: GitHub shows a relative link's target as
+    an HTML page, which a feed reader cannot subscribe to."""
+    layout, web = listing.layout, listing.web
+    raw = web.raw(layout.repo_path(layout.feed)) if web else ""
+    return raw or quote(layout.link_from_readme(listing.config.feed.path))
