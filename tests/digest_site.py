@@ -135,7 +135,7 @@ def seed_published() -> dict[str, date]:
 def expected_window(now: datetime, window_days: int = 14) -> set[str]:
     """Seed papers a reader should see at `now`: submitted in the window and by the previous
     day (the fake gives every seed paper a time after 08:00, and runs happen at 05:00)."""
-    first = now.date() - timedelta(days=window_days)
+    first = now.date() - timedelta(days=window_days - 1)
     return {pid for pid, day in seed_published().items() if first <= day < now.date()}
 
 
@@ -150,7 +150,7 @@ def arrivals(runs: Sequence[datetime], window_days: int = 14) -> dict[str, date]
     day; each later run files what was submitted since the run before under its own day (the
     fake arXiv announces a paper the moment it is submitted)."""
     first = runs[0]
-    start = first.date() - timedelta(days=window_days)
+    start = first.date() - timedelta(days=window_days - 1)
     times = seed_times()
     arrived = {pid: t.date() for pid, t in times.items() if start <= t.date() and t <= first}
     for previous, run in itertools.pairwise(runs):
@@ -163,7 +163,7 @@ def arrivals(runs: Sequence[datetime], window_days: int = 14) -> dict[str, date]
 def expected_listed(runs: Sequence[datetime], window_days: int = 14) -> set[str]:
     """Seed papers the README should list after runs at these times: those that arrived within
     the window before the last run."""
-    first_day = runs[-1].date() - timedelta(days=window_days)
+    first_day = runs[-1].date() - timedelta(days=window_days - 1)
     return {pid for pid, day in arrivals(runs, window_days).items() if day >= first_day}
 
 

@@ -41,7 +41,7 @@ def arrivals(papers: list[FakePaper], runs: list[datetime]) -> dict[str, date]:
     """By the README's rule: a first run files what it finds under the submission day; a
     later run files under its own day what was submitted since the run before."""
     first = runs[0]
-    start = first.date() - timedelta(days=WINDOW)
+    start = first.date() - timedelta(days=WINDOW - 1)
     arrived = {
         p.arxiv_id: p.published.date()
         for p in papers
@@ -55,7 +55,7 @@ def arrivals(papers: list[FakePaper], runs: list[datetime]) -> dict[str, date]:
 
 
 def window_ids(arrived: dict[str, date], now: datetime) -> set[str]:
-    return {pid for pid, day in arrived.items() if day >= now.date() - timedelta(days=WINDOW)}
+    return {pid for pid, day in arrived.items() if day > now.date() - timedelta(days=WINDOW)}
 
 
 def written_markdown(site: Site) -> dict[str, int]:

@@ -171,7 +171,7 @@ def test_in_actions_the_summary_reaches_the_run_page(site: Site, tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     text = summary.read_text(encoding="utf-8")
-    assert "dry run: would write archive/2026/2026-01-31.md" in text
+    assert "dry run: would write archive/2026/2026-02-01.md" in text
     assert "🛠 Hardware \\& Materials" in text  # escaped for Markdown, shown as written
     shown = rendered_tree(text)
     said = shown.text()

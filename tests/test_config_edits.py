@@ -209,7 +209,7 @@ def test_old_pages_of_the_same_query_are_migrated_with_the_next_news(
     assert kept == arrived
     _no_record_twice(site)
     pages = [frontmatter.loads(p.read_text("utf-8")).metadata for p in _pages(site)]
-    assert all(meta.get("query") for meta in pages if meta["date"] >= "2026-01-31"), (
+    assert all(meta.get("query") for meta in pages if meta["date"] >= "2026-02-01"), (
         "the window's pages are migrated with the news"
     )
 

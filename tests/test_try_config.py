@@ -52,14 +52,14 @@ def test_it_shows_the_block_and_each_papers_topic_and_writes_nothing(tmp_path: P
         if "/abs/" in str(a.attrs.get("href", ""))
     }
     seed = {r["id"].split("v")[0]: r for r in json.loads(SEED.read_text(encoding="utf-8"))}
-    in_window = {i for i, r in seed.items() if r["published"] >= "2026-01-30"}
+    in_window = {i for i, r in seed.items() if r["published"] >= "2026-01-31"}
     assert listed == in_window
     rows = {line.split()[0]: line for line in table.splitlines() if line[:4].isdigit()}
     assert set(rows) == in_window, "one row for each paper the run recorded"
     for paper_id, row in rows.items():
         assert seed[paper_id]["title"] in row and " <- " in row
     # Its title says memristor, and the row shows that as the evidence.
-    assert f"{HARDWARE}  <- title: " in rows["2601.23044"] and "memristor" in rows["2601.23044"]
+    assert f"{HARDWARE}  <- title: " in rows["2602.04619"] and "memristor" in rows["2602.04619"]
     assert "Nothing was written" in table
 
 

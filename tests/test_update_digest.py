@@ -105,7 +105,7 @@ def test_dry_run_reports_and_writes_nothing(site: Site, capsys: pytest.CaptureFi
     assert site.run(at("2026-02-14").isoformat(), "--dry-run") == 0
     assert site.files() == before
     out = capsys.readouterr().out
-    assert "dry run: would write archive/2026/2026-01-31.md" in out
+    assert "dry run: would write archive/2026/2026-02-01.md" in out
     assert "feed.xml, README.md\n" in out
 
 

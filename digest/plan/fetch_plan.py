@@ -27,6 +27,7 @@ import msgspec
 from digest.archive.store import Archive
 from digest.config.settings import Config
 from digest.records import Known
+from digest.window import window_start
 
 _SWEEP_WEEKDAY = 0  # Monday
 
@@ -91,14 +92,14 @@ def read_from(
     fetch can bring news from (updates since before the last run, at most `max_catchup_days`;
     Monday's late sweep; a backfill), whichever is older. Reading no further keeps a busy
     field's daily run small."""
-    oldest = today - timedelta(days=config.window_days)
+    oldest = window_start(today, config.window_days)
     if last_run is None:  # a first run asks for the whole window, or lookback_days if longer
-        oldest = today - timedelta(days=max(config.window_days, config.lookback_days))
+        oldest = min(oldest, today - timedelta(days=config.lookback_days))
     else:  # and the last run's window, to tell which papers leave the list
         catchup = today - timedelta(days=config.max_catchup_days)
         since = last_run.date() - timedelta(days=config.lookback_days)
-        listed = last_run.date() - timedelta(days=config.window_days)
-        after_outage = catchup - timedelta(days=config.window_days)
+        listed = window_start(last_run.date(), config.window_days)
+        after_outage = window_start(catchup, config.window_days)
         oldest = min(oldest, max(since, catchup), max(listed, after_outage))
     if today.weekday() == _SWEEP_WEEKDAY:
         oldest = min(oldest, today - timedelta(days=config.late_sweep_days))
@@ -118,8 +119,8 @@ def plan_run(
         first_run = archive.last_run is None
         return _plan(config, known, FetchSpan(start, now), None, started, first_run, refill)
     if archive.last_run is None or archive.started is None or refill:
-        days = max(config.window_days, config.lookback_days)
-        start = midnight - timedelta(days=days)
+        first_listed = datetime.combine(window_start(now.date(), config.window_days), time(), UTC)
+        start = min(first_listed, midnight - timedelta(days=config.lookback_days))
         start = min([start, *(k.paper.published for k in _in_window(known, now, config))])
         first_run = archive.last_run is None
         return _plan(config, known, FetchSpan(start, now), None, start.date(), first_run, refill)
@@ -172,7 +173,7 @@ def _covers(span: FetchSpan | None, since: datetime | None, item: Known) -> bool
 
 
 def _in_window(known: Mapping[str, Known], now: datetime, config: Config) -> list[Known]:
-    first_day = now.date() - timedelta(days=config.window_days)
+    first_day = window_start(now.date(), config.window_days)
     return [item for item in known.values() if item.arrived >= first_day]
 
 

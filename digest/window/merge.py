@@ -80,8 +80,9 @@ def _can_be_news(paper: Paper, horizon: Horizon) -> bool:
 
 
 def window_start(today: date, window_days: int) -> date:
-    """First arrival day still listed: `window_days` days before the run's date."""
-    return today - timedelta(days=window_days)
+    """First arrival day still listed: a window of `window_days` days ends with the run's date,
+    so a paper that arrived today is listed through the `window_days - 1`th day after."""
+    return today - timedelta(days=window_days - 1)
 
 
 def in_window(papers: Iterable[Known], today: date, window_days: int) -> tuple[Known, ...]:

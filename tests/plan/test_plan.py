@@ -35,7 +35,7 @@ def _archive(
 def test_a_first_run_asks_for_the_whole_window_by_submission_date() -> None:
     plan = plan_run(_archive(None), CONFIG, MONDAY)
     assert plan.fetch.revised_since is None and plan.fetch.span is not None
-    assert plan.fetch.span.start == datetime(2026, 1, 26, tzinfo=UTC)
+    assert plan.fetch.span.start == datetime(2026, 1, 27, tzinfo=UTC)  # 14 days to Monday
     assert plan.fetch.span.end == MONDAY
     assert plan.by_submission and plan.fetch.first_run and not plan.refill
 
@@ -120,11 +120,11 @@ def test_a_run_reads_the_pages_its_fetch_and_window_need_and_no_more() -> None:
     catch-up as far as its updates, a backfill to its first day."""
     tuesday = (MONDAY + timedelta(days=1)).date()
     last_run = MONDAY
-    assert read_from(CONFIG, tuesday, last_run) == MONDAY.date() - timedelta(days=14)
+    assert read_from(CONFIG, tuesday, last_run) == MONDAY.date() - timedelta(days=13)
     assert read_from(CONFIG, MONDAY.date(), MONDAY - timedelta(days=3)) == date(2026, 1, 2)
     outage = read_from(CONFIG, tuesday, MONDAY - timedelta(days=20))
-    assert outage == MONDAY.date() - timedelta(days=20 + CONFIG.window_days)
+    assert outage == MONDAY.date() - timedelta(days=20 + CONFIG.window_days - 1)
     long_ago = read_from(CONFIG, tuesday, MONDAY - timedelta(days=300))
-    assert long_ago == tuesday - timedelta(days=CONFIG.max_catchup_days + CONFIG.window_days)
-    assert read_from(CONFIG, tuesday, None) == tuesday - timedelta(days=CONFIG.window_days)
+    assert long_ago == tuesday - timedelta(days=CONFIG.max_catchup_days + CONFIG.window_days - 1)
+    assert read_from(CONFIG, tuesday, None) == tuesday - timedelta(days=CONFIG.window_days - 1)
     assert read_from(CONFIG, tuesday, last_run, date(2025, 6, 1)) == date(2025, 6, 1)

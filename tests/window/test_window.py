@@ -105,10 +105,10 @@ def test_a_paper_announced_late_stays_for_the_whole_window_from_its_arrival() ->
     late = make_paper("2602.00009", published="2026-01-20T10:00:00+00:00")
     merged = merge({}, [late], now=NOW, horizon=LATER)
     assert merged.added[0].arrived == TODAY
-    for day in range(15):
+    for day in range(14):  # 14 days, its arrival day the first
         moment = NOW + timedelta(days=day)
         assert [k.paper for k in in_window(merged.papers.values(), moment.date(), 14)] == [late]
-    assert in_window(merged.papers.values(), TODAY + timedelta(days=15), 14) == ()
+    assert in_window(merged.papers.values(), TODAY + timedelta(days=14), 14) == ()
 
 
 def test_a_first_run_files_papers_under_their_submission_day() -> None:
