@@ -28,8 +28,9 @@ _ELLIPSIS = "…"
 _GAP = "\n\n"
 # Chat services read Markdown loosely and some (Slack) show every backslash: only the marks that
 # would start emphasis, code, a link or HTML are escaped, and a backslash only where it would
-# escape the next mark (TeX's \alpha stays as written).
-_MARKS = re.compile(r"([*_`~<>\[\]]|\\(?=[!-/:-@\[-`{-~]))")
+# escape the next mark: its text's, or at its end the one that closes the link, bold or italics
+# around it (TeX's \alpha stays as written).
+_MARKS = re.compile(r"([*_`~<>\[\]]|\\(?=[!-/:-@\[-`{-~]|$))")
 
 
 class Kind(StrEnum):

@@ -178,7 +178,8 @@ def _layout(
     for entry in entries:
         grouped.setdefault(entry.decision.category, []).append(entry)
     sections = [(name, items) for name, items in grouped.items() if items]
-    parts = [heading(1, escape(spec.title)), _freshness(spec, entries), escape(spec.description)]
+    description = escape(spec.description, links=True)
+    parts = [heading(1, escape(spec.title)), _freshness(spec, entries), description]
     if not entries:
         parts.append(f"No papers were added in the last {counted(spec.window_days, 'day')}.")
     else:

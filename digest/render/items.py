@@ -28,7 +28,7 @@ def full_item(entry: Entry, abstracts: AbstractDisplay, latest: bool) -> str:
     authors = escape(authors_line(paper.authors))
     byline = f"{dates} | {italics(authors)}" if authors else dates
     head = blocks(heading(3, _marked(title, latest)), byline, _links(paper), _comment(paper))
-    abstract = escape(paper.abstract, MAX_ABSTRACT_CHARS) or "(no abstract)"
+    abstract = escape(paper.abstract, MAX_ABSTRACT_CHARS, links=True) or "(no abstract)"
     if abstracts is AbstractDisplay.NONE:
         return head
     if abstracts is AbstractDisplay.FOLDED:
@@ -68,5 +68,5 @@ def _code(paper: Paper) -> tuple[str, ...]:
 
 
 def _comment(paper: Paper) -> str:
-    comment = escape(paper.comment or "", MAX_COMMENT_CHARS)
+    comment = escape(paper.comment or "", MAX_COMMENT_CHARS, links=True)
     return f"{italics('Comment:')} {comment}" if comment else ""

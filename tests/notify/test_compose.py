@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pytest
+from apprise.conversion import markdown_to_html
 
 from digest.notify.compose import Budget, RunNews, news_message
 from digest.records import Entry
 from tests.factories import make_entry, make_paper
-from tests.markdown_html import rendered_tree
+from tests.markdown_html import Node, parse_html, rendered_tree
 
 ORDER = ("🧠 Algorithms & Theory", "🛠 Hardware & Materials", "📂 General")
 README = "https://github.com/octo-org/arxiv-digest/blob/main/README.md"
@@ -67,6 +68,25 @@ def test_titles_and_names_show_as_written_whatever_marks_they_hold() -> None:
     assert tree.find_all("li")[0].text() == f"🆕 {title} · O_Brien *Jr*, Ann [Lab]"
     assert tree.find_all("a")[0].tags() == {"a"}  # no emphasis, code or HTML in the title
     assert tree.find_all("em")[0].tags() == {"em"}  # the names in italics, nothing more
+
+
+def _email_tree(markdown: str) -> Node:
+    """What an e-mail reader sees: Apprise turns the Markdown into HTML for HTML services."""
+    return parse_html(markdown_to_html(markdown))
+
+
+@pytest.mark.parametrize("render", [rendered_tree, _email_tree], ids=["markdown", "e-mail"])
+def test_a_backslash_at_the_end_of_a_title_topic_or_name_closes_nothing(
+    render: Callable[[str], Node],
+) -> None:
+    title, topic = "Title with trailing backslash \\", "Graphs \\"
+    entry = make_entry(make_paper(title=title, authors=("Ann \\", "Bob \\")), topic)
+    tree = render(news_message(_news([entry]), DISCORD).body)
+    assert [(a.text(), a.attrs["href"]) for a in tree.find_all("a")] == [
+        (title, entry.paper.abs_url)
+    ]
+    assert [node.text() for node in tree.find_all("strong")] == [topic]
+    assert [node.text() for node in tree.find_all("em")] == ["Ann \\, Bob \\"]
 
 
 def test_plain_text_services_get_the_links_written_out() -> None:
