@@ -53,7 +53,9 @@ def escape(text: str, limit: int | None = None, *, links: bool = False) -> str:
         kept, tail = text[: limit - 1].rstrip(), "…"
     pieces: list[str] = []
     done = 0
-    for match in _URL.finditer(text):
+    # Most texts hold no address, and scanning for one would double the cost of escaping them.
+    found = _URL.finditer(text) if "://" in text or "www." in text else ()
+    for match in found:
         if match.start() >= len(kept):
             break
         pieces.append(_escaped_marks(kept[done : match.start()]))

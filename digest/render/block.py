@@ -9,7 +9,7 @@ No paper is left out silently: the block says how many papers are where.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -126,12 +126,7 @@ def _levels(
     """Newest first: full while the full share lasts (`full.keys` are the papers of the newest
     arrival days), then one line, then elsewhere. Every paper that cannot be in full, because
     of its day or because the budget ends, needs a line: those lines may take half the budget."""
-    brief_need = 0
-    for entry in entries[_fitting_in_full(entries, full, budget) :]:
-        brief_need += _size(brief(entry.paper.arxiv_id))
-        if brief_need >= budget // 2:  # the one-line items get half the budget at most
-            break
-    full_room = budget - min(budget // 2, brief_need)
+    full_room = budget - _brief_need(entries, full, brief, budget)
     levels: dict[str, str] = {}
     used = 0
     level = FULL
@@ -149,17 +144,33 @@ def _levels(
     return levels
 
 
-def _fitting_in_full(entries: Sequence[Entry], full: _FullItems, budget: int) -> int:
-    """How many of the newest papers the whole budget holds in full."""
+def _brief_need(
+    entries: Sequence[Entry], full: _FullItems, brief: Callable[[str], str], budget: int
+) -> int:
+    """The bytes one-line items need, up to half the budget: the papers of older days, and when
+    the newest days do not fit in full in what those leave, their oldest papers too."""
+    half = budget // 2
+    candidates = [entry.paper.arxiv_id for entry in entries if entry.paper.arxiv_id in full.keys]
+    older = [entry.paper.arxiv_id for entry in entries[len(candidates) :]]
+    need = _total_up_to(map(brief, older), half)
+    if need >= half:  # a long window: the newest days' items are never all made to learn it
+        return half
     used = 0
-    for count, entry in enumerate(entries):
-        key = entry.paper.arxiv_id
-        if key not in full.keys:
-            return count
+    for index, key in enumerate(candidates):
         used += _size(full.make(key))
-        if used > budget:
-            return count
-    return len(entries)
+        if used > budget - need:
+            return min(half, need + _total_up_to(map(brief, candidates[index:]), half))
+    return need
+
+
+def _total_up_to(items: Iterable[str], limit: int) -> int:
+    """The items' size, counted until it reaches `limit`."""
+    total = 0
+    for item in items:
+        total += _size(item)
+        if total >= limit:
+            break
+    return total
 
 
 def _size(text: str) -> int:
