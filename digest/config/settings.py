@@ -275,7 +275,7 @@ def parse(raw: object, kind: type[_T]) -> _T:
         # Imported on failure only: wording a mistake needs difflib, a valid config nothing.
         from digest.config.wording import first_problem
 
-        raise ConfigError(first_problem(str(error), kind)) from None
+        raise ConfigError(first_problem(str(error), kind, raw)) from None
 
 
 def load_config(path: Path) -> Config:

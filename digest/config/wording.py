@@ -7,6 +7,7 @@ is edited by people who should not need its manual.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ _BOUND = re.compile(
 )
 _MISMATCH = re.compile(r"^Expected `(?P<expected>\w+)`, got `(?P<got>\w+)`$")
 _ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+_TOPIC_KEY = re.compile(r"^categories\.(?P<index>\d+)(?=[.:])")
 _KIND_WORDS = {
     "int": "a whole number",
     "float": "a number",
@@ -33,8 +35,13 @@ _KIND_WORDS = {
 _BOUND_WORDS = {">=": "of at least", "<=": "of at most", ">": "greater than", "<": "less than"}
 
 
-def first_problem(text: str, kind: type[Any]) -> str:
-    """Turn msgspec's error into 'key.path: what is wrong', suggesting a near-miss key."""
+def first_problem(text: str, kind: type[Any], raw: object) -> str:
+    """Turn msgspec's error about `raw` into 'key.path: what is wrong', suggesting a near-miss
+    key and naming the topic of a `categories.N` key."""
+    return _named_topic(_problem(text, kind), raw)
+
+
+def _problem(text: str, kind: type[Any]) -> str:
     found = _MSGSPEC_ERROR.match(" ".join(text.split()))
     message, path = (found["message"], found["path"] or "") if found else (text, "")
     key = re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")
@@ -74,6 +81,20 @@ def _plain(message: str) -> str:
         allowed = ", ".join(item.value for item in AbstractDisplay)  # the one enum setting
         return f"{choice['value']} is not one of: {allowed}"
     return message
+
+
+def _named_topic(problem: str, raw: object) -> str:
+    """`categories.2` becomes `categories.2 ("🧠 Algorithms")`: a forker knows topics by name,
+    and would count them from 1."""
+    found = _TOPIC_KEY.match(problem)
+    topics = raw.get("categories") if isinstance(raw, dict) else None
+    if found is None or not isinstance(topics, list) or int(found["index"]) >= len(topics):
+        return problem
+    topic = topics[int(found["index"])]
+    name = topic.get("name") if isinstance(topic, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return problem
+    return f"{found[0]} ({json.dumps(name, ensure_ascii=False)}){problem[found.end() :]}"
 
 
 def _join(prefix: str, name: str) -> str:

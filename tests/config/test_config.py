@@ -110,8 +110,11 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
             "categories:\n  - name: A\n    keywords: [x]\n  - name: A\n    keywords: [y]\n",
             "'A' is used twice",
         ),
-        ("categories:\n  - name: A\n", "categories.0: needs at least one entry"),
-        ("categories:\n  - name: A\n    keywords: x\n", "categories.0.keywords"),
+        ("categories:\n  - name: A\n", 'categories.0 ("A"): needs at least one entry'),
+        (
+            "categories:\n  - name: A\n    keywords: x\n",
+            'categories.0 ("A").keywords: must be a list',
+        ),
         ("fallback_category: '🧠 Algorithms & Theory'\n", "fallback_category: must differ"),
         ("lookback_days: 60\n", "lookback_days: must not exceed max_catchup_days"),
         ("window_days: 100000000\n", "window_days: must be a whole number of at most 365"),
@@ -145,7 +148,7 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
         ("arxiv: 3\n", "arxiv: "),
         (
             "categories:\n  - name: A\n    keywords: ['*']\n",
-            "categories.0.keywords.0: term '*' needs a letter or digit in each word",
+            "categories.0 (\"A\").keywords.0: term '*' needs a letter or digit in each word",
         ),
         ("relevance:\n  exclude_terms: ['x*y']\n", "relevance.exclude_terms.0: term 'x*y'"),
         ("readme_path: ../other/README.md\n", "readme_path: must be a path inside the repository"),

@@ -117,3 +117,38 @@ def test_a_hidden_entry_that_is_no_arxiv_id_is_refused_naming_it(
     assert err == [
         f"error: {path}: hidden.1: {shown} is not an arXiv id like 2602.00001 or hep-th/9901001"
     ]
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [
+        (
+            "  - name: Hardware\n    keywords: [memristor]\n"
+            '  - name: "🧠 Algorithms"\n    keywords: [learning rule, "**"]\n',
+            "categories.1 (\"🧠 Algorithms\").keywords.1: term '**' needs a letter or digit in "
+            "each word, and * only at a word's end",
+        ),
+        (
+            '  - name: "🧠 Algorithms"\n    keyword: [plasticity]\n',
+            "categories.0 (\"🧠 Algorithms\").keyword: unknown key; did you mean 'keywords'?",
+        ),
+        (
+            "  - name: 'Say \"hi\"'\n    keywords: x\n",
+            'categories.0 ("Say \\"hi\\"").keywords: must',
+        ),
+        ("  - keywords: [plasticity]\n", "categories.0.name: required but missing"),
+    ],
+)
+def test_a_topic_mistake_names_the_topic_as_well_as_its_place(
+    tmp_path: Path,
+    local_mode: None,
+    capsys: pytest.CaptureFixture[str],
+    topics: str,
+    expected: str,
+) -> None:
+    """A forker knows topics by name; `categories.1` alone makes them count from 0."""
+    path = _config(tmp_path, f"title: T\nquery: all:x\ncategories:\n{topics}")
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert len(err) == 1
+    assert err[0].startswith(f"error: {path}: {expected}")
