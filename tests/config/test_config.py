@@ -110,7 +110,10 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
             "categories:\n  - name: A\n    keywords: [x]\n  - name: A\n    keywords: [y]\n",
             "'A' is used twice",
         ),
-        ("categories:\n  - name: A\n", 'categories.0 ("A"): needs at least one entry'),
+        (
+            "categories:\n  - name: A\n",
+            "categories.0 (\"A\"): needs at least one entry in 'keywords', the words",
+        ),
         (
             "categories:\n  - name: A\n    keywords: x\n",
             'categories.0 ("A").keywords: must be a list',

@@ -152,3 +152,30 @@ def test_a_topic_mistake_names_the_topic_as_well_as_its_place(
     assert code == 2
     assert len(err) == 1
     assert err[0].startswith(f"error: {path}: {expected}")
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "keywords: []\n    arxiv_categories: [cs.NE]\n",
+        "description: Synaptic plasticity of spiking neurons\n    arxiv_categories: [cs.NE]\n",
+        "exclude: [memristor]\n",
+    ],
+)
+def test_a_topic_without_keywords_is_refused_naming_it_and_saying_to_add_some(
+    tmp_path: Path, local_mode: None, capsys: pytest.CaptureFixture[str], topic: str
+) -> None:
+    """An arXiv hint tips a paper between topics but never places one alone, so a topic of
+    hints alone would stay empty for ever while --check called the config valid."""
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories:\n  - name: Hardware\n    keywords: [memristor]\n"
+        f'  - name: "🧠 Algorithms"\n    {topic}',
+    )
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [
+        f'error: {path}: categories.1 ("🧠 Algorithms"): needs at least one entry in '
+        "'keywords', the words that place a paper there (arxiv_categories only tip a paper "
+        "between topics; description words only add to the keywords)"
+    ]
