@@ -127,7 +127,10 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
             "alerts.holidays.0: must be a date like 2026-12-25",
         ),
         ("alerts:\n  holidays: [5]\n", "alerts.holidays.0: must be a date like 2026-12-25, not"),
-        ("alerts:\n  holidays: [2026-13-01]\n", "invalid YAML: month must be in 1..12"),
+        (
+            "alerts:\n  holidays: [2026-13-01]\n",
+            "alerts.holidays.0: 2026-13-01 is not a date (month must be in 1..12)",
+        ),
         ("alerts:\n  stale_after: 0\n", "alerts.stale_after: must be a whole number of at least 1"),
         ("alerts:\n  open_issue: yes please\n", "alerts.open_issue: must be true or false"),
         ("max_catchup_days: 999999\n", "max_catchup_days: must be a whole number of at most 365"),
