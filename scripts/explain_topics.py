@@ -8,8 +8,10 @@ places each paper again with the config as it is now, and prints:
 * per topic, how many papers it holds, the terms that placed them (in how many papers each
   counted) and the topic's keywords that matched no paper at all;
 * the papers whose topic would change from what the archive recorded (after a config edit);
-* the hard papers, each with why: placed in the fallback, a close second topic, a term score at
-  `relevance.min_score`, or an arXiv category hint that tipped it from the topic its terms favour.
+* the hard papers, each with why, in three groups of at most --hard each, the ones a term could
+  settle first: close calls (a close second topic, a term score at `relevance.min_score`, or an
+  arXiv category hint that tipped it from the topic its terms favour), closest first; papers in
+  the fallback on some term evidence, most first; papers no topic term matched, by title only.
 
 A forker reads the terms to see what each topic has come to mean, adds terms (or a
 `description`) where the hard papers show a gap, and runs this again.
@@ -38,6 +40,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOWN_UNUSED = 30
 # A runner-up this close to the winner lost by one abstract word or less: one more term flips it.
 CLOSE_MARGIN = 1.0
+# The groups of hard papers, in the order shown: a busy archive holds hundreds of papers no term
+# matched, which would otherwise crowd out the few a forker can settle with one more term.
+CLOSE, SOME_EVIDENCE, NO_TERM = 0, 1, 2
+HARD_GROUPS = {
+    CLOSE: ("close calls", "closest first"),
+    SOME_EVIDENCE: ("in the fallback on some term evidence", "most evidence first"),
+    NO_TERM: ("in the fallback with no topic term", ""),
+}
 _PAGE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-[1-9]\d*)?\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
 
@@ -51,7 +61,8 @@ class Placed:
     entry: Entry
     weighing: Weighing
     hard: tuple[str, ...]
-    margin: float
+    group: int
+    closeness: float  # how little would change the decision: smaller is harder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "--config", type=Path, default=ROOT / "config.yml", help="config file (default: config.yml)"
     )
     parser.add_argument("--terms", type=int, default=12, help="terms shown per topic (12)")
-    parser.add_argument("--hard", type=int, default=40, help="hard papers shown, closest first")
+    parser.add_argument("--hard", type=int, default=40, help="hard papers shown per group (40)")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -122,15 +133,31 @@ def _report(
     )
     for item in moved:
         lines.append(f"  [{item.entry.decision.category} -> {_category(item)}] {_title(item)}")
-    hard = sorted((item for item in placed if item.hard), key=lambda item: item.margin)
-    lines += ["", f"hard papers ({len(hard)}, closest first):" if hard else "hard papers: none"]
-    for item in hard[:shown_hard]:
-        lines.append(f"  [{_category(item)}] {_title(item)}")
-        lines += [f"      {why}" for why in item.hard]
-        lines.append(f"      because {item.weighing.decision.reason}")
-    if len(hard) > shown_hard:
-        lines.append(f"  ... {len(hard) - shown_hard} more (--hard N shows more)")
+    hard = sorted((item for item in placed if item.hard), key=lambda item: item.closeness)
+    groups = {group: [item for item in hard if item.group == group] for group in HARD_GROUPS}
+    counts = ", ".join(
+        f"{len(items)} {HARD_GROUPS[group][0]}" for group, items in groups.items() if items
+    )
+    lines += ["", f"hard papers: {counts}" if hard else "hard papers: none"]
+    for group, items in groups.items():
+        if items:
+            lines += ["", *_hard_lines(group, items, shown_hard)]
     return "\n".join(lines)
+
+
+def _hard_lines(group: int, items: list[Placed], shown: int) -> list[str]:
+    """One group of hard papers with why; those no term matched by title alone, as why and
+    reason would both say only that."""
+    name, order = HARD_GROUPS[group]
+    lines = [f"{name} ({len(items)}{', ' + order if order else ''}):"]
+    for item in items[:shown]:
+        lines.append(f"  [{_category(item)}] {_title(item)}")
+        if group != NO_TERM:
+            lines += [f"      {why}" for why in item.hard]
+            lines.append(f"      because {item.weighing.decision.reason}")
+    if len(items) > shown:
+        lines.append(f"  ... {len(items) - shown} more (--hard N shows more)")
+    return lines
 
 
 def _topic_lines(
@@ -155,25 +182,30 @@ def _topic_lines(
 
 def _placed(entry: Entry, rules: Rules) -> Placed:
     weighing = weigh(entry.paper, rules)
-    hard, margin = _hardness(weighing, rules)
-    return Placed(entry, weighing, hard, margin)
+    hard, group, closeness = _hardness(weighing, rules)
+    return Placed(entry, weighing, hard, group, closeness)
 
 
-def _hardness(weighing: Weighing, rules: Rules) -> tuple[tuple[str, ...], float]:
-    """Why the paper was hard to place, and how far its winner led (smaller is harder)."""
+def _hardness(weighing: Weighing, rules: Rules) -> tuple[tuple[str, ...], int, float]:
+    """Why the paper was hard to place, its group of hard papers, and how little would change
+    the decision: the winner's lead, or how far its term score is above min_score; in the
+    fallback, the best term score, negated (the nearest to a topic is the hardest)."""
     decision = weighing.decision
     if not weighing.topics:
-        return (), float("inf")  # an off-topic term decided: that is the forker's own rule
+        return (), CLOSE, float("inf")  # an off-topic term decided: the forker's own rule
     candidates = [
         topic for topic in weighing.topics if topic.terms_score > 0 and not topic.ruled_out
     ]
     if decision.category == rules.fallback:
-        return (f"fallback: {decision.reason.split(':')[0]}",), 0.0
+        why = (f"fallback: {decision.reason.split(':')[0]}",)
+        evidence = max(topic.terms_score for topic in weighing.topics)
+        return (why, SOME_EVIDENCE, -evidence) if evidence else (why, NO_TERM, 0.0)
     winner = next(topic for topic in candidates if topic.name == decision.category)
     others = [topic for topic in candidates if topic is not winner]
     runner = max(others, key=lambda topic: topic.score, default=None)
     margin = winner.score - runner.score if runner else winner.score
     reasons = []
+    closeness = margin
     if runner is not None and margin <= CLOSE_MARGIN:
         reasons.append(
             f"close second: {runner.name} scored {runner.score:g} against {winner.score:g}"
@@ -182,10 +214,11 @@ def _hardness(weighing: Weighing, rules: Rules) -> tuple[tuple[str, ...], float]
         reasons.append(
             f"at min_score: term score {winner.terms_score:g}, min_score {rules.min_score:g}"
         )
+        closeness = min(closeness, winner.terms_score - rules.min_score)
     by_terms = _by_terms(candidates)
     if winner.hint is not None and by_terms is not winner:
         reasons.append(f"hint-tipped: arXiv {winner.hint} won it; its terms favour {by_terms.name}")
-    return tuple(reasons), margin
+    return tuple(reasons), CLOSE, closeness
 
 
 def _by_terms(candidates: list[TopicScore]) -> TopicScore:

@@ -36,10 +36,13 @@ from typing import Any
 
 if __name__ == "__main__" and not __package__:
     # Run as a file, Python puts scripts/ first on the path, where `tests.*` does not import;
-    # start again as a module from the repository root, the import path untouched.
+    # start again as a module of this checkout, found first on PYTHONPATH (-P: not the caller's
+    # folder), in the caller's folder, where the paths the caller gives are relative to.
     root = Path(__file__).resolve().parents[1]
-    command = [sys.executable, "-m", "scripts.try_config", *sys.argv[1:]]
-    sys.exit(subprocess.run(command, cwd=root, check=False).returncode)  # noqa: S603
+    paths = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-P", "-m", "scripts.try_config", *sys.argv[1:]]
+    env = os.environ | {"PYTHONPATH": paths}
+    sys.exit(subprocess.run(command, env=env, check=False).returncode)  # noqa: S603
 
 import yaml
 
@@ -78,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", type=Path, default=Path("config.yml"))
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument(
         "--papers", type=Path, default=ROOT / "tests" / "fixtures" / "seed_papers.json"
     )

@@ -18,13 +18,14 @@ SEED = REPO / "tests" / "fixtures" / "seed_papers.json"
 HARDWARE = "🛠 Hardware & Materials"
 
 
-def _try(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def _try(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     return subprocess.run(
         [sys.executable, str(SCRIPT), *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
+        cwd=cwd,
         env=clean | {"PYTHONPATH": str(REPO)},
         timeout=120,
     )
@@ -78,3 +79,30 @@ def test_a_bad_papers_file_or_config_is_one_line_and_exit_2(tmp_path: Path) -> N
     result = _try("--config", config, "--papers", SEED)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "query: or at character" in result.stderr and "write OR" in result.stderr
+
+
+def test_relative_paths_are_read_from_where_it_is_run(tmp_path: Path) -> None:
+    """`cd my-fork && python path/to/scripts/try_config.py --config config.yml` tries the fork's
+    config on the fork's papers, not the repository's config.yml."""
+    fork = tmp_path / "fork"
+    fork.mkdir()
+    (fork / "config.yml").write_text(
+        'title: "A fork\'s digest"\nquery: all:memristor\n'
+        'categories:\n  - name: "🔭 Forked topic"\n    keywords: [memristor]\n'
+        'fallback_category: "📂 Everything else"\n',
+        encoding="utf-8",
+    )
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    chosen = [r for r in seed if r["published"] >= "2026-02-05"][:2]
+    (fork / "papers.json").write_text(json.dumps(chosen), encoding="utf-8")
+    result = _try(
+        "--config", "config.yml", "--papers", "papers.json", "--now", "2026-02-13T05:00Z", cwd=fork
+    )
+    assert result.returncode == 0, result.stderr
+    assert "A fork's digest" in result.stdout
+    assert "Open Neuromorphic" not in result.stdout
+    assert "Each paper's topic and why (2 of the 2 in papers.json):" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line[:4].isdigit()]
+    assert len(rows) == 2
+    assert all("🔭 Forked topic" in row or "📂 Everything else" in row for row in rows)
+    assert sorted(p.name for p in fork.iterdir()) == ["config.yml", "papers.json"]

@@ -35,6 +35,8 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # would read a float, and 2602.10000 would become 2602.1.
 _NEW_STYLE_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")
 _WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+# Where a YAML anchor could start: `&` right after a space, a line's start or a flow indicator.
+_ANCHOR_LIKE = re.compile(r"(?:^|[\s\[\]{},])&[^\s\[\]{},]", re.MULTILINE)
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 # Raise when digest/categorize decides differently from the same settings: every archived
@@ -111,8 +113,14 @@ class CategorySpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_o
         for key, terms in (("keywords", self.keywords), ("exclude", self.exclude)):
             for index, term in enumerate(terms):
                 _check_term(f"{key}.{index}", term)
-        if not self.keywords and not self.arxiv_categories:
-            raise ValueError("needs at least one entry in 'keywords' or 'arxiv_categories'")
+        if not self.keywords:
+            # Only terms place a paper (digest/categorize/rules.py); description words count
+            # half, so a topic without keywords takes few papers or none.
+            raise ValueError(
+                "needs at least one entry in 'keywords', the words that place a paper there "
+                "(arxiv_categories only tip a paper between topics; description words only add "
+                "to the keywords)"
+            )
 
 
 class RelevanceSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -141,12 +149,28 @@ class _DuplicateKeyError(Exception):
         )
 
 
+class _UnreadableValueError(Exception):
+    """A value PyYAML took for a date or number but cannot build (2026-13-01): PyYAML raises a
+    bare ValueError, without the line or the key."""
+
+    def __init__(self, node: yaml.Node, error: ValueError) -> None:
+        super().__init__(str(error))
+        self.node = node
+
+
 class _ConfigLoader(yaml.CSafeLoader):
-    """PyYAML's safe loader, refusing a key written twice in any mapping.
+    """PyYAML's safe loader, refusing a key written twice in any mapping, and keeping the node
+    of a value it cannot build, so that the forker learns its line and key.
 
     YAML forbids duplicate keys, but PyYAML keeps the last one: a `query:` added at the top of
     the file would leave the old one below in force without a word.
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except ValueError as error:
+            raise _UnreadableValueError(node, error) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first_lines: dict[object, int] = {}
@@ -276,7 +300,7 @@ def parse(raw: object, kind: type[_T]) -> _T:
         # Imported on failure only: wording a mistake needs difflib, a valid config nothing.
         from digest.config.wording import first_problem
 
-        raise ConfigError(first_problem(str(error), kind)) from None
+        raise ConfigError(first_problem(str(error), kind, raw)) from None
 
 
 def load_config(path: Path) -> Config:
@@ -287,23 +311,53 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: file not found; pass --config PATH or create it") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({error})") from None
+    loader = _ConfigLoader(text)
+    root = None
     try:
-        raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 (a safe loader)
+        root = loader.get_single_node()
+        raw = None if root is None else loader.construct_document(root)
     except _DuplicateKeyError as error:
         raise ConfigError(f"{path}: {error}") from None
+    except _UnreadableValueError as error:
+        from digest.config.wording import unreadable_value  # on failure only, as in parse()
+
+        raise ConfigError(f"{path}{unreadable_value(error.node, error, root)}") from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
-    except ValueError as error:  # PyYAML 6 raises it for a date-shaped value like 2026-13-01
-        raise ConfigError(f"{path}: invalid YAML: {error}") from None
+        from digest.config.wording import yaml_problem
+
+        raise ConfigError(f"{path}{yaml_problem(error, text)}") from None
+    finally:
+        loader.dispose()
+    anchor = _stray_anchor(text)
+    if anchor is not None:
+        from digest.config.wording import stray_anchor
+
+        raise ConfigError(f"{path}{stray_anchor(anchor)}")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: must be a mapping of settings (key: value), not {_kind(raw)}")
     try:
         return parse(raw, Config)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
+
+
+def _stray_anchor(text: str) -> yaml.ScalarEvent | None:
+    """A value's `&name` that no `*name` uses: YAML reads a term written `&diffusion` as an
+    anchor, leaving the term empty (or the word after it), so the forker meant text."""
+    if not _ANCHOR_LIKE.search(text):  # spares a valid config's second parse
+        return None
+    events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    used = {event.anchor for event in events if isinstance(event, yaml.AliasEvent)}
+    return next(
+        (
+            event
+            for event in events
+            if isinstance(event, yaml.ScalarEvent)
+            and event.anchor is not None
+            and event.anchor not in used
+        ),
+        None,
+    )
 
 
 def _kind(value: object) -> str:

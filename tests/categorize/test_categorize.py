@@ -275,7 +275,7 @@ def test_the_primary_category_weighs_more_than_a_cross_list() -> None:
 
 
 def test_a_hint_alone_places_nothing() -> None:
-    cfg = config(topic("Words", "alpha"), CategorySpec(name="Robots", arxiv_categories=("cs.RO",)))
+    cfg = config(topic("Words", "alpha"), topic("Robots", "gamma", arxiv=("cs.RO",)))
     decision = categorize(paper("Nothing", primary="cs.RO"), build_rules(cfg))
     assert decision.category == FALLBACK
     assert decision.reason == "no topic term matched"

@@ -143,12 +143,14 @@ def test_each_topic_lists_the_terms_that_placed_its_papers(tmp_path: Path) -> No
 def test_hard_papers_are_named_with_why(tmp_path: Path) -> None:
     archive, config = build_archive(tmp_path)
     out = run(archive, "--config", config).stdout
-    hard = out.split("hard papers (4, closest first):\n")[1]
+    hard = out.split("hard papers: 3 close calls, 1 in the fallback with no topic term\n")[1]
     blocks = {
         block.splitlines()[0]: block for block in ("\n" + hard).split("\n  [") if block.strip()
     }
-    telescopes = blocks[f"{GENERAL}] A survey of telescopes (2602.00005)"]
-    assert "fallback: no topic term matched" in telescopes
+    assert section(out, "in the fallback with no topic term") == [
+        "in the fallback with no topic term (1):",
+        f"  [{GENERAL}] A survey of telescopes (2602.00005)",
+    ]
     tie = blocks[f"{HARDWARE}] Plasticity in a crossbar (2602.00003)"]
     assert f"close second: {ALGORITHMS} scored 4 against 4" in tie
     tipped = blocks[f"{ALGORITHMS}] Crossbar plasticity (2602.00004)"]
@@ -159,6 +161,43 @@ def test_hard_papers_are_named_with_why(tmp_path: Path) -> None:
     # Clear-cut papers are not listed as hard.
     assert "Memristor crossbars for inference" not in hard
     assert "Memristor arrays" not in hard
+
+
+def test_on_a_busy_archive_papers_a_term_could_settle_come_before_those_no_term_matched(
+    tmp_path: Path,
+) -> None:
+    """Hundreds of papers no term matched used to fill the first --hard places, hiding every
+    close call and every paper just below min_score."""
+    archive, config = build_archive(tmp_path)
+    unmatched = [entry(f"2602.0002{n}", f"Galaxy survey {n}", "Stars.", GENERAL) for n in range(5)]
+    weak = entry("2602.00011", "A weak one", "One memristor.", GENERAL)
+    write_page(archive, date(2026, 2, 6), [*unmatched, weak])
+    out = run(archive, "--config", config, "--hard", "3").stdout
+    hard = out[out.index("hard papers:") :]
+    assert hard.startswith(
+        "hard papers: 3 close calls, 1 in the fallback on some term evidence, "
+        "6 in the fallback with no topic term\n"
+    )
+    close = section(out, "close calls")
+    assert close[0] == "close calls (3, closest first):"
+    assert [line for line in close if line.startswith("  [")] == [
+        f"  [{HARDWARE}] Plasticity in a crossbar (2602.00003)",
+        f"  [{HARDWARE}] Devices for computing (2602.00006)",
+        f"  [{ALGORITHMS}] Crossbar plasticity (2602.00004)",
+    ]
+    assert section(out, "in the fallback on some term evidence") == [
+        "in the fallback on some term evidence (1, most evidence first):",
+        f"  [{GENERAL}] A weak one (2602.00011)",
+        "      fallback: term score 1 below min_score 2",
+        "      because term score 1 below min_score 2: abstract: memristor",
+    ]
+    assert section(out, "in the fallback with no topic term") == [
+        "in the fallback with no topic term (6):",
+        f"  [{GENERAL}] A survey of telescopes (2602.00005)",
+        f"  [{GENERAL}] Galaxy survey 0 (2602.00020)",
+        f"  [{GENERAL}] Galaxy survey 1 (2602.00021)",
+        "  ... 3 more (--hard N shows more)",
+    ]
 
 
 def test_papers_whose_topic_changed_since_the_archive_are_listed(tmp_path: Path) -> None:

@@ -110,8 +110,14 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
             "categories:\n  - name: A\n    keywords: [x]\n  - name: A\n    keywords: [y]\n",
             "'A' is used twice",
         ),
-        ("categories:\n  - name: A\n", "categories.0: needs at least one entry"),
-        ("categories:\n  - name: A\n    keywords: x\n", "categories.0.keywords"),
+        (
+            "categories:\n  - name: A\n",
+            "categories.0 (\"A\"): needs at least one entry in 'keywords', the words",
+        ),
+        (
+            "categories:\n  - name: A\n    keywords: x\n",
+            'categories.0 ("A").keywords: must be a list',
+        ),
         ("fallback_category: '🧠 Algorithms & Theory'\n", "fallback_category: must differ"),
         ("lookback_days: 60\n", "lookback_days: must not exceed max_catchup_days"),
         ("window_days: 100000000\n", "window_days: must be a whole number of at most 365"),
@@ -121,7 +127,10 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
             "alerts.holidays.0: must be a date like 2026-12-25",
         ),
         ("alerts:\n  holidays: [5]\n", "alerts.holidays.0: must be a date like 2026-12-25, not"),
-        ("alerts:\n  holidays: [2026-13-01]\n", "invalid YAML: month must be in 1..12"),
+        (
+            "alerts:\n  holidays: [2026-13-01]\n",
+            "alerts.holidays.0: 2026-13-01 is not a date (month must be in 1..12)",
+        ),
         ("alerts:\n  stale_after: 0\n", "alerts.stale_after: must be a whole number of at least 1"),
         ("alerts:\n  open_issue: yes please\n", "alerts.open_issue: must be true or false"),
         ("max_catchup_days: 999999\n", "max_catchup_days: must be a whole number of at most 365"),
@@ -145,7 +154,7 @@ def test_the_repository_config_is_the_tests_copy_while_it_is_the_open_neuromorph
         ("arxiv: 3\n", "arxiv: "),
         (
             "categories:\n  - name: A\n    keywords: ['*']\n",
-            "categories.0.keywords.0: term '*' needs a letter or digit in each word",
+            "categories.0 (\"A\").keywords.0: term '*' needs a letter or digit in each word",
         ),
         ("relevance:\n  exclude_terms: ['x*y']\n", "relevance.exclude_terms.0: term 'x*y'"),
         ("readme_path: ../other/README.md\n", "readme_path: must be a path inside the repository"),

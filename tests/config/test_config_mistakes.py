@@ -1,5 +1,6 @@
 """Mistakes a careless forker makes in config.yml are refused with exit 2, naming what to fix:
-a key written twice, a hidden paper that is not an arXiv id."""
+a key written twice, a hidden paper that is not an arXiv id, a topic without keywords, a slip
+in YAML's syntax."""
 
 from __future__ import annotations
 
@@ -117,3 +118,132 @@ def test_a_hidden_entry_that_is_no_arxiv_id_is_refused_naming_it(
     assert err == [
         f"error: {path}: hidden.1: {shown} is not an arXiv id like 2602.00001 or hep-th/9901001"
     ]
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [
+        (
+            "  - name: Hardware\n    keywords: [memristor]\n"
+            '  - name: "🧠 Algorithms"\n    keywords: [learning rule, "**"]\n',
+            "categories.1 (\"🧠 Algorithms\").keywords.1: term '**' needs a letter or digit in "
+            "each word, and * only at a word's end",
+        ),
+        (
+            '  - name: "🧠 Algorithms"\n    keyword: [plasticity]\n',
+            "categories.0 (\"🧠 Algorithms\").keyword: unknown key; did you mean 'keywords'?",
+        ),
+        (
+            "  - name: 'Say \"hi\"'\n    keywords: x\n",
+            'categories.0 ("Say \\"hi\\"").keywords: must',
+        ),
+        ("  - keywords: [plasticity]\n", "categories.0.name: required but missing"),
+    ],
+)
+def test_a_topic_mistake_names_the_topic_as_well_as_its_place(
+    tmp_path: Path,
+    local_mode: None,
+    capsys: pytest.CaptureFixture[str],
+    topics: str,
+    expected: str,
+) -> None:
+    """A forker knows topics by name; `categories.1` alone makes them count from 0."""
+    path = _config(tmp_path, f"title: T\nquery: all:x\ncategories:\n{topics}")
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert len(err) == 1
+    assert err[0].startswith(f"error: {path}: {expected}")
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "keywords: []\n    arxiv_categories: [cs.NE]\n",
+        "description: Synaptic plasticity of spiking neurons\n    arxiv_categories: [cs.NE]\n",
+        "exclude: [memristor]\n",
+    ],
+)
+def test_a_topic_without_keywords_is_refused_naming_it_and_saying_to_add_some(
+    tmp_path: Path, local_mode: None, capsys: pytest.CaptureFixture[str], topic: str
+) -> None:
+    """An arXiv hint tips a paper between topics but never places one alone, so a topic of
+    hints alone would stay empty for ever while --check called the config valid."""
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories:\n  - name: Hardware\n    keywords: [memristor]\n"
+        f'  - name: "🧠 Algorithms"\n    {topic}',
+    )
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [
+        f'error: {path}: categories.1 ("🧠 Algorithms"): needs at least one entry in '
+        "'keywords', the words that place a paper there (arxiv_categories only tip a paper "
+        "between topics; description words only add to the keywords)"
+    ]
+
+
+TOPICS = (
+    "categories:\n"
+    '  - name: "🧠 Algorithms"\n'
+    "    keywords: [plasticity, {term}]\n"
+    "  - name: Hardware\n"
+    "    keywords: [memristor]\n"
+    "window_days: 7\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: cs.LG: daily digest\nquery: all:x\n" + TOPICS.format(term="x"),
+            "line 1, column 13: invalid YAML: mapping values are not allowed in this context; "
+            "a value holding ': ' must be quoted, as in title: 'cs.LG: daily digest'",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="*diffusion"),
+            "line 5, column 28: invalid YAML: YAML reads *diffusion as an alias (a reuse of an "
+            "&anchor's value), not as text; put it in quotes: '*diffusion'",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="&diffusion"),
+            "line 5, column 28: YAML reads &diffusion as an anchor (a name for reusing a value), "
+            "not as text; put it in quotes: '&diffusion'",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="&diffusion model"),
+            "line 5, column 28: YAML reads &diffusion model as an anchor (a name for reusing a "
+            "value), not as text; put it in quotes: '&diffusion model'",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="'diffusion"),
+            "line 5, column 28: invalid YAML: the quoted text opened here never closes; "
+            "add its closing quote",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="x") + "alerts:\n"
+            "  holidays: [2026-01-01, 2026-13-01]\n",
+            "line 10, column 26: alerts.holidays.1: 2026-13-01 is not a date (month must be in "
+            "1..12); write a real day like 2026-12-25",
+        ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="x").replace("[memristor]", "[m"),
+            "line 8, column 12: invalid YAML: did not find expected ',' or ']' (while parsing a "
+            "flow sequence begun at line 7, column 15)",
+        ),
+    ],
+    ids=["colon", "alias", "anchor", "anchor-before-word", "quote", "date", "bracket"],
+)
+def test_a_yaml_slip_names_the_line_to_mend_and_how(
+    tmp_path: Path,
+    local_mode: None,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    expected: str,
+) -> None:
+    """A colon in a title, a term starting with * or &, a quote left open, a day that does not
+    exist: YAML's own words named none of the fixes, and some not even the line."""
+    path = _config(tmp_path, text)
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [f"error: {path} {expected}"]
