@@ -123,44 +123,37 @@ def _fit(
 def _levels(
     entries: Sequence[Entry], full: _FullItems, brief: Callable[[str], str], budget: int
 ) -> dict[str, str]:
-    """Newest first: full while the full share lasts (`full.keys` are the papers of the newest
-    arrival days), then one line, then elsewhere. Every paper that cannot be in full, because
-    of its day or because the budget ends, needs a line: those lines may take half the budget."""
-    full_room = budget - _brief_need(entries, full, brief, budget)
+    """How each paper is shown, newest first: in full (only papers of the newest arrival days,
+    `full.keys`), in one line, or left to its archive page. When every paper fits in one line,
+    as many of the newest as the rest leaves room for are in full and none is left out; when
+    not, papers in full take at most half the budget and the one-line items the rest."""
+    keys = [entry.paper.arxiv_id for entry in entries]
+    candidates = [key for key in keys if key in full.keys]  # a prefix: newest arrivals first
+    spare = budget - _total_up_to(map(brief, keys), budget + 1)
+    if spare >= 0:
+        in_full = 0
+        for key in candidates:
+            spare -= _size(full.make(key)) - _size(brief(key))
+            if spare < 0:
+                break
+            in_full += 1
+        return {key: FULL if index < in_full else BRIEF for index, key in enumerate(keys)}
     levels: dict[str, str] = {}
     used = 0
-    level = FULL
-    for entry in entries:
-        key = entry.paper.arxiv_id
-        if level == FULL and (key not in full.keys or used + _size(full.make(key)) > full_room):
-            level = BRIEF
-        if level == BRIEF and used + _size(brief(key)) > budget:
-            level = ELSEWHERE
-        if level == ELSEWHERE:
-            levels.update((e.paper.arxiv_id, ELSEWHERE) for e in entries[len(levels) :])
-            return levels
-        used += _size(full.make(key)) if level == FULL else _size(brief(key))
-        levels[key] = level
+    for key in candidates:
+        size = _size(full.make(key))
+        if used + size > budget // 2:
+            break
+        used += size
+        levels[key] = FULL
+    for key in keys[len(levels) :]:
+        size = _size(brief(key))
+        if used + size > budget:
+            break
+        used += size
+        levels[key] = BRIEF
+    levels.update((key, ELSEWHERE) for key in keys[len(levels) :])
     return levels
-
-
-def _brief_need(
-    entries: Sequence[Entry], full: _FullItems, brief: Callable[[str], str], budget: int
-) -> int:
-    """The bytes one-line items need, up to half the budget: the papers of older days, and when
-    the newest days do not fit in full in what those leave, their oldest papers too."""
-    half = budget // 2
-    candidates = [entry.paper.arxiv_id for entry in entries if entry.paper.arxiv_id in full.keys]
-    older = [entry.paper.arxiv_id for entry in entries[len(candidates) :]]
-    need = _total_up_to(map(brief, older), half)
-    if need >= half:  # a long window: the newest days' items are never all made to learn it
-        return half
-    used = 0
-    for index, key in enumerate(candidates):
-        used += _size(full.make(key))
-        if used > budget - need:
-            return min(half, need + _total_up_to(map(brief, candidates[index:]), half))
-    return need
 
 
 def _total_up_to(items: Iterable[str], limit: int) -> int:

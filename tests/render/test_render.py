@@ -13,7 +13,7 @@ from digest.fetch.entries import clean_text
 from digest.markdown import escape, github_anchor
 from digest.records import Entry
 from digest.render.block import BlockSpec, render_block
-from digest.render.items import NEW_MARK
+from digest.render.items import NEW_MARK, full_item
 from digest.render.readme import (
     BLOCK_END,
     BLOCK_START,
@@ -243,17 +243,42 @@ def test_a_busy_window_fits_the_byte_budget_and_says_where_every_paper_is() -> N
         assert day_links[f"{day} ({count})"] == f"archive/{day:%Y}/{day}.md"
 
 
+def _shown(text: str) -> tuple[set[str], set[str], list[Node]]:
+    """The abstract links of the papers in full and in one line, and the one-line items."""
+    tree = rendered_tree(text)
+    full_ids = {str(h.find_all("a")[0].attrs["href"]) for h in tree.find_all("h3")}
+    lines = tree.find_all("li")
+    return full_ids, {str(li.find_all("a")[0].attrs["href"]) for li in lines}, lines
+
+
 def test_a_long_window_shown_in_full_still_leaves_half_the_budget_to_one_line_items() -> None:
     """`full_days` covering the whole window (a small field's setting) on a busy field: the
     papers that do not fit in full get one line each instead of vanishing to the archive."""
     entries = _newest_first(_busy_entries(days=15, per_day=120))
-    text = render_block(_spec(entries, full_days=14), entries).stamped(CHANGED)
-    tree = rendered_tree(text)
-    full_ids = {str(h.find_all("a")[0].attrs["href"]) for h in tree.find_all("h3")}
-    brief_ids = {str(li.find_all("a")[0].attrs["href"]) for li in tree.find_all("li")}
+    block = render_block(_spec(entries, full_days=14), entries)
+    text = block.stamped(CHANGED)
+    full_ids, brief_ids, _ = _shown(text)
     assert full_ids and len(brief_ids) > 2 * len(full_ids)
-    full_bytes = sum(len(h.text().encode("utf-8")) for h in tree.find_all("h3"))
-    assert full_bytes < 450_000 // 2
+    in_full = [e for e in entries if e.paper.abs_url in full_ids]
+    full_bytes = sum(len(full_item(e, AbstractDisplay.FULL, False).encode()) for e in in_full)
+    assert full_bytes <= 450_000 // 2
+    assert len(text.encode("utf-8")) <= 450_000
+
+
+@pytest.mark.parametrize(("days", "per_day", "full_days"), [(14, 25, 14), (3, 150, 3)])
+def test_when_every_paper_fits_in_one_line_none_is_left_to_the_archive(
+    days: int, per_day: int, full_days: int
+) -> None:
+    """Every paper fits in one line with room to spare: all are shown, the newest in full as
+    far as the others leave room, and the one-line items keep their PDF links."""
+    entries = _newest_first(_busy_entries(days=days, per_day=per_day))
+    text = render_block(_spec(entries, full_days=full_days), entries).stamped(CHANGED)
+    full_ids, brief_ids, lines = _shown(text)
+    assert full_ids | brief_ids == {e.paper.abs_url for e in entries}
+    assert "earliest arrivals are listed" not in text
+    assert full_ids == {e.paper.abs_url for e in entries[: len(full_ids)]}, "the newest in full"
+    assert len(full_ids) > len(entries) // 2
+    assert lines and all(any(a.text() == "PDF" for a in li.find_all("a")) for li in lines)
     assert len(text.encode("utf-8")) <= 450_000
 
 
