@@ -113,13 +113,13 @@ class CategorySpec(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_o
         for key, terms in (("keywords", self.keywords), ("exclude", self.exclude)):
             for index, term in enumerate(terms):
                 _check_term(f"{key}.{index}", term)
-        if not self.keywords:
-            # Only terms place a paper (digest/categorize/rules.py); description words count
-            # half, so a topic without keywords takes few papers or none.
+        if not self.keywords and not (self.description or "").strip():
+            # Only terms place a paper (digest/categorize/rules.py): keywords, and description
+            # words at half weight; an arXiv hint only tips a paper between topics.
             raise ValueError(
-                "needs at least one entry in 'keywords', the words that place a paper there "
-                "(arxiv_categories only tip a paper between topics; description words only add "
-                "to the keywords)"
+                "needs at least one entry in 'keywords', the words that place a paper there, "
+                "or a 'description' whose words do at half weight (arxiv_categories only tip a "
+                "paper between topics)"
             )
 
 

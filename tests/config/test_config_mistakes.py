@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from digest.categorize.rules import build_rules, categorize
 from digest.cli import main
 from digest.config.settings import ConfigError, load_config
+from tests.factories import text_paper
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -159,7 +161,7 @@ def test_a_topic_mistake_names_the_topic_as_well_as_its_place(
     "topic",
     [
         "keywords: []\n    arxiv_categories: [cs.NE]\n",
-        "description: Synaptic plasticity of spiking neurons\n    arxiv_categories: [cs.NE]\n",
+        "description: ' '\n    arxiv_categories: [cs.NE]\n",
         "exclude: [memristor]\n",
     ],
 )
@@ -177,9 +179,23 @@ def test_a_topic_without_keywords_is_refused_naming_it_and_saying_to_add_some(
     assert code == 2
     assert err == [
         f'error: {path}: categories.1 ("🧠 Algorithms"): needs at least one entry in '
-        "'keywords', the words that place a paper there (arxiv_categories only tip a paper "
-        "between topics; description words only add to the keywords)"
+        "'keywords', the words that place a paper there, or a 'description' whose words do at "
+        "half weight (arxiv_categories only tip a paper between topics)"
     ]
+
+
+def test_a_topic_of_a_description_alone_is_valid_and_receives_papers(tmp_path: Path) -> None:
+    """Description words are terms at half weight: such a topic places papers on its own."""
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories:\n  - name: Hardware\n    keywords: [memristor]\n"
+        '  - name: "🧠 Algorithms"\n'
+        "    description: Synaptic plasticity rules for spiking neurons\n",
+    )
+    config = load_config(path)
+    paper = text_paper("Plasticity rules", "Synaptic plasticity in spiking neurons.")
+    decision = categorize(paper, build_rules(config))
+    assert decision.category == "🧠 Algorithms", decision.reason
 
 
 TOPICS = (
