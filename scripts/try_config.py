@@ -12,8 +12,10 @@ tests/fixtures/cs_ai_papers.json.gz: `id` (`2601.23044v1` or `2601.23044`), `tit
 `abstract`, `published` (a date or an ISO time), optionally `authors`, `updated`,
 `primary_category`, `categories` and `comment`. The fake serves every paper of the file whatever
 the query asks (it checks only the query's syntax): the file stands for what the query finds.
-The run is as of `--now` (default: 05:00 UTC the day after the newest paper), so the papers
-submitted in the `window_days` before it are listed.
+The run is as of `--now` (default: 05:00 UTC the day after the newest paper). A first run files
+papers under their submission day and nothing is submitted on its own day yet, so it lists the
+papers submitted in the `window_days - 1` days before it (a later run, filing each day's news
+under that day, lists `window_days` days).
 
 Exit codes: 0 on success, 2 when the papers file or the config is unusable, 1 when the run failed.
 """
@@ -203,7 +205,8 @@ def _report(
         "",
         f"Each paper's topic and why ({len(entries)} of the {len(papers)} in {source}"
         + (
-            f"; the others were submitted before the {config.window_days}-day window):"
+            f"; the others were submitted before the {config.window_days}-day window, whose"
+            " last day, the run's own, has no submissions yet):"
             if len(entries) < len(papers)
             else "):"
         ),
