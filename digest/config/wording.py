@@ -170,14 +170,21 @@ def _yaml_fix(problem: str, line: str, column: int) -> str:
     return ""
 
 
+# The longest value a message repeats whole: a message stays one readable line.
+_SHOWN_VALUE = 40
+
+
 def unreadable_value(node: yaml.Node, error: Exception, root: yaml.Node | None) -> str:
     """' line L, column C: key: what is wrong' for a value shaped like a date or number that is
     none (2026-13-01), which PyYAML reports with neither line nor key."""
     key = _key_path(root, node) if root is not None else None
-    where = f"{_at(node.start_mark)}: {key + ': ' if key else ''}{node.value}"
+    value = str(node.value)
+    shown = value if len(value) <= _SHOWN_VALUE else value[: _SHOWN_VALUE - 1] + "…"
+    where = f"{_at(node.start_mark)}: {key + ': ' if key else ''}{shown}"
     if node.tag.endswith(":timestamp"):
         return f"{where} is not a date ({error}); write a real day like 2026-12-25"
-    return f"{where} cannot be read as a number ({error}); quote it if it is text"
+    # Python's own words here (int() limits, literals) tell a forker nothing they can act on.
+    return f"{where} cannot be read as a number; write a plain number, or quote it if it is text"
 
 
 def stray_anchor(event: yaml.ScalarEvent) -> str:

@@ -247,8 +247,13 @@ TOPICS = (
             "line 8, column 12: invalid YAML: did not find expected ',' or ']' (while parsing a "
             "flow sequence begun at line 7, column 15)",
         ),
+        (
+            "title: T\nquery: all:x\n" + TOPICS.format(term="x").replace("7", "1" + "0" * 5000),
+            "line 8, column 14: window_days: " + "1" + "0" * 38 + "… cannot be read as a number; "
+            "write a plain number, or quote it if it is text",
+        ),
     ],
-    ids=["colon", "alias", "anchor", "anchor-before-word", "quote", "date", "bracket"],
+    ids=["colon", "alias", "anchor", "anchor-before-word", "quote", "date", "bracket", "huge"],
 )
 def test_a_yaml_slip_names_the_line_to_mend_and_how(
     tmp_path: Path,
