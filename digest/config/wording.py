@@ -83,7 +83,10 @@ def _plain(message: str) -> str:
     mismatch = _MISMATCH.match(message)
     if mismatch:
         expected, got = mismatch["expected"], mismatch["got"]
-        return f"must be {_KIND_WORDS.get(expected, expected)}, not {_KIND_WORDS.get(got, got)}"
+        words = f"must be {_KIND_WORDS.get(expected, expected)}, not {_KIND_WORDS.get(got, got)}"
+        # `- deep learning: theory` is a mapping to YAML: the forker meant one term.
+        quote = "; text holding ': ' must be quoted" if (expected, got) == ("str", "object") else ""
+        return words + quote
     if message.startswith("Invalid RFC3339 encoded date"):
         return f"must be {_KIND_WORDS['date']}"
     choice = _ENUM.match(message)

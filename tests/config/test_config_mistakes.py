@@ -268,3 +268,20 @@ def test_a_yaml_slip_names_the_line_to_mend_and_how(
     code, err = _check(path, capsys)
     assert code == 2
     assert err == [f"error: {path} {expected}"]
+
+
+def test_a_term_holding_a_colon_in_a_block_list_is_told_to_be_quoted(
+    tmp_path: Path, local_mode: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`- deep learning: theory` is a mapping to YAML, not the term the forker wrote."""
+    path = _config(
+        tmp_path,
+        "title: T\nquery: all:x\ncategories:\n  - name: A\n    keywords:\n"
+        "      - deep learning: theory\n",
+    )
+    code, err = _check(path, capsys)
+    assert code == 2
+    assert err == [
+        f'error: {path}: categories.0 ("A").keywords.0: must be text, not a mapping of '
+        "settings; text holding ': ' must be quoted"
+    ]
