@@ -26,7 +26,7 @@ from digest.publish import Published, publish
 from digest.records import Entry, Known
 from digest.render import News, Rendered, commit_message, declared_paths, render_outputs
 from digest.render.readme import listed_at, read_readme
-from digest.window import Horizon, Merge, in_window, merge, window_start
+from digest.window import Horizon, Merge, in_window, merge, newest_first, window_start
 from digest.window.hidden import known_without_hidden, without_hidden
 
 if TYPE_CHECKING:
@@ -77,23 +77,35 @@ def run_digest(options: RunOptions) -> RunReport:
     merged = _merged(plan, fetched, archive, config, options.now)
     window = in_window(merged.papers.values(), today, config.window_days)
     days = _rewritten_days(plan, merged, archive, config, today)
-    decide = _decider(config, [*window, *(k for day in days for k in (*day.new, *day.updated))])
+    before = _shown_before(archive, plan, config, listed_at(readme_text, layout.readme))
+    decide = _decider(
+        config,
+        [*window, *(k for day in days for k in (*day.new, *day.updated)), *before.values()],
+    )
     shown = _shown([decide(known) for known in window], config)
-    rendered = render_outputs(
+    render = partial(
+        render_outputs,
         config,
         layout,
         web=options.web,
         now=options.now,
+        day_files=archive.own_files(config.query),
+        readme_text=readme_text,
+    )
+    rendered = render(
         day_pages=[_page(day, decide, config, options.now, plan.started) for day in days],
         replaced={day.day: day.files for day in days},
-        day_files=archive.own_files(config.query),
         shown=shown,
-        readme_text=readme_text,
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)
-    listed_before = _shown_before(archive, plan, config, listed_at(readme_text, layout.readme))
-    dropped = len(listed_before - {e.paper.arxiv_id for e in shown})
+    # Papers leaving the list are no news: when nothing else would change, the README keeps
+    # them until the next run with news (the list it showed, rendered again, is what it holds).
+    if not (added or revised or days) and rendered.readme is not None:
+        listed = tuple(decide(known) for known in newest_first(before.values()))
+        if render(day_pages=[], replaced={}, shown=listed).readme is None:
+            shown, rendered = listed, Rendered({}, None, rendered.freshness)
+    dropped = len(before.keys() - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
     # News is what arrives within the window: a backfill's papers of days long past are not.
     arrived = any(k.arrived >= window_start(today, config.window_days) for k in merged.added)
@@ -231,18 +243,19 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
 
 def _shown_before(
     archive: Archive, plan: RunPlan, config: Config, listed: datetime | None
-) -> set[str]:
+) -> dict[str, Known]:
     """The papers the README showed before this run: the window as of when its list `listed`
     last changed, which a run without news may have done after the archive's last run, from
     what the archive recorded (the plan already holds them, unless the query changed)."""
     if listed is None or archive.query is None:
-        return set()
+        return {}
     first_day = window_start(listed.date(), config.window_days)
     held = archive.papers(archive.query) if plan.refill else plan.known
+    hidden = config.hidden_ids  # a paper hidden since is not shown again, whatever it showed
     return {
-        arxiv_id
+        arxiv_id: known
         for arxiv_id, known in held.items()
-        if known.arrived >= first_day and _was_shown(known, config)
+        if known.arrived >= first_day and _was_shown(known, config) and arxiv_id not in hidden
     }
 
 

@@ -162,8 +162,15 @@ def arrivals(runs: Sequence[datetime], window_days: int = 14) -> dict[str, date]
 
 def expected_listed(runs: Sequence[datetime], window_days: int = 14) -> set[str]:
     """Seed papers the README should list after runs at these times: those that arrived within
-    the window before the last run."""
-    first_day = runs[-1].date() - timedelta(days=window_days - 1)
+    the window of the last run that brought news (papers leaving are no news: a run without
+    news keeps the list as it was)."""
+    times = seed_times()
+    with_news = [runs[0]] + [
+        run
+        for previous, run in itertools.pairwise(runs)
+        if any(previous < moment <= run for moment in times.values())
+    ]
+    first_day = with_news[-1].date() - timedelta(days=window_days - 1)
     return {pid for pid, day in arrivals(runs, window_days).items() if day >= first_day}
 
 

@@ -91,13 +91,19 @@ def test_a_run_without_news_changes_no_file(site: Site, capsys: pytest.CaptureFi
     assert "no news: nothing was changed" in capsys.readouterr().out
 
 
-def test_papers_leaving_the_window_update_the_list(site: Site) -> None:
+def test_papers_leaving_the_window_wait_for_the_next_news(site: Site, arxiv_env: FakeArxiv) -> None:
+    """Papers leaving are no news: a run without news changes no file, and the next run with
+    news lists the window as of its own day."""
     assert site.run(at("2026-02-14").isoformat()) == 0
+    before = site.files()
     assert site.run(at("2026-02-28").isoformat()) == 0
-    assert {pid for pid, _ in site.listed()} == expected_listed(
-        [at("2026-02-14"), at("2026-02-28")]
-    )
-    assert "List last changed: 2026-02-28 05:00 UTC" in site.tree().text()
+    assert site.files() == before
+    arxiv_env.add(submitted_paper("2603.00001", at("2026-03-01", hour=9), title="Memristors"))
+    assert site.run(at("2026-03-02").isoformat()) == 0
+    runs = [at("2026-02-14"), at("2026-03-02")]
+    window = {pid for pid, day in arrivals(runs).items() if day >= date(2026, 2, 17)}
+    assert {pid for pid, _ in site.listed()} == window | {"2603.00001"}
+    assert "List last changed: 2026-03-02 05:00 UTC" in site.tree().text()
 
 
 def test_dry_run_reports_and_writes_nothing(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -196,16 +202,24 @@ def test_a_window_longer_than_the_fetch_reaches_keeps_every_paper_listed(
     assert set(seed_published()) <= linked, "January's papers are still listed"
 
 
-def test_left_the_list_counts_only_what_left_since_the_readme_last_changed(
-    site: Site, capsys: pytest.CaptureFixture[str]
+def test_left_the_list_counts_what_left_since_the_readme_last_changed(
+    site: Site, arxiv_env: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Runs without news still drop papers that leave the window and rewrite the README, but
-    they file no page: the next run must not count those papers as leaving again."""
+    """Runs without news keep the list; the next run with news reports every paper that left
+    since, once."""
     assert site.run(at("2026-02-13").isoformat()) == 0
-    for day in ("2026-02-16", "2026-02-17", "2026-02-18"):
-        before = {pid for pid, _ in site.listed()}
+    before = {pid for pid, _ in site.listed()}
+    for day in ("2026-02-16", "2026-02-17"):
         capsys.readouterr()
         assert site.run(at(day).isoformat()) == 0
-        after = {pid for pid, _ in site.listed()}
-        assert after < before, f"papers leave the window on {day}"
-        assert f"new 0, updated 0, left the list {len(before - after)};" in capsys.readouterr().out
+        assert "new 0, updated 0, left the list 0;" in capsys.readouterr().out
+        assert {pid for pid, _ in site.listed()} == before
+    arxiv_env.add(submitted_paper("2602.17001", at("2026-02-17", hour=9), title="Memristors"))
+    capsys.readouterr()
+    assert site.run(at("2026-02-18").isoformat()) == 0
+    after = {pid for pid, _ in site.listed()}
+    assert "2602.17001" in after and before - after
+    assert f"new 1, updated 0, left the list {len(before - after)};" in capsys.readouterr().out
+    capsys.readouterr()
+    assert site.run(at("2026-02-18", hour=9).isoformat()) == 0
+    assert "left the list 0;" in capsys.readouterr().out
