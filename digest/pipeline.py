@@ -102,9 +102,11 @@ def run_digest(options: RunOptions) -> RunReport:
     # Papers leaving the list are no news: when nothing else would change, the README keeps
     # them until the next run with news (the list it showed, rendered again, is what it holds).
     if not (added or revised or days) and rendered.readme is not None:
-        listed = tuple(decide(known) for known in newest_first(before.values()))
-        if render(day_pages=[], replaced={}, shown=listed).readme is None:
-            shown, rendered = listed, Rendered({}, None, rendered.freshness)
+        listed = _shown([decide(known) for known in newest_first(before.values())], config)
+        kept = render(day_pages=[], replaced={}, shown=listed)
+        only_left = {e.paper.arxiv_id for e in shown} <= {e.paper.arxiv_id for e in listed}
+        if only_left and kept.readme is None:
+            shown, rendered = listed, kept
     dropped = len(before.keys() - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
     # News is what arrives within the window: a backfill's papers of days long past are not.

@@ -256,3 +256,72 @@ def test_tuning_the_query_early_fills_the_archive_without_duplicates(
     assert {r["id"]: r["arrived"] for r in site.archived() if r["id"] in arrived} == arrived
     _no_record_twice(site)
     assert not list((site.root / "archive").rglob("*-2.md"))
+
+
+def _relevance_site(tmp_path: Path, arxiv_env: FakeArxiv, exclude: list[str]) -> Site:
+    """A memristor paper, one about hadoop clusters and one about gardening, filed on 02-12,
+    with off-topic papers left out of the README."""
+    arxiv_env.set_papers(
+        [
+            submitted_paper("2602.10001", at("2026-02-10", 9), title="Memristor crossbar arrays"),
+            submitted_paper(
+                "2602.10002", at("2026-02-10", 10), abstract="A memristor crossbar on hadoop."
+            ),
+            submitted_paper(
+                "2602.10003", at("2026-02-10", 11), title="Gardening", abstract="Tomatoes."
+            ),
+        ]
+    )
+    site = Site.create(
+        tmp_path / "site",
+        relevance={"exclude_terms": exclude, "min_score": 0, "drop_irrelevant": True},
+    )
+    assert site.run(at("2026-02-12").isoformat()) == 0
+    return site
+
+
+@pytest.mark.parametrize(
+    ("exclude_before", "exclude_after", "shown_after"),
+    [
+        (["hadoop"], [], {"2602.10001", "2602.10002", "2602.10003"}),
+        ([], ["tomatoes"], {"2602.10001", "2602.10002"}),
+    ],
+    ids=["a-paper-comes-back", "a-paper-goes"],
+)
+def test_a_relevance_edit_shows_on_the_next_run_without_news(
+    tmp_path: Path,
+    arxiv_env: FakeArxiv,
+    local_mode: None,
+    exclude_before: list[str],
+    exclude_after: list[str],
+    shown_after: set[str],
+) -> None:
+    """Papers leaving at the end of their window wait for news; a config edit does not."""
+    site = _relevance_site(tmp_path, arxiv_env, exclude_before)
+    _edit(site, relevance=_settings(site)["relevance"] | {"exclude_terms": exclude_after})
+    assert site.run(at("2026-02-13").isoformat()) == 0
+    assert {pid for pid, _ in site.listed()} == shown_after
+
+
+def test_a_run_keeping_the_list_reports_the_freshness_the_readme_shows(
+    tmp_path: Path, arxiv_env: FakeArxiv, local_mode: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paper's window ends on a day without news: the README is kept, and the job summary
+    quotes its freshness line, not the one of a list nobody will see."""
+    arxiv_env.set_papers(
+        [
+            submitted_paper("2602.01001", at("2026-02-01", 9), title="Memristor arrays"),
+            submitted_paper("2602.10001", at("2026-02-10", 9), title="Memristor arrays, two"),
+        ]
+    )
+    site = Site.create(tmp_path / "site")
+    assert site.run(at("2026-02-02").isoformat()) == 0
+    assert site.run(at("2026-02-11").isoformat()) == 0
+    before = site.files()
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert site.run(at("2026-02-20").isoformat()) == 0
+    assert site.files() == before
+    text = summary.read_text(encoding="utf-8")
+    assert "List last changed: 2026-02-11 05:00 UTC" in text
+    assert "2 papers added in the last 14 days" in text
