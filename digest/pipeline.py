@@ -6,7 +6,7 @@ Each step is one call to the package that owns it, and data flows one way; the C
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -99,13 +99,10 @@ def run_digest(options: RunOptions) -> RunReport:
     )
     added = tuple(decide(known) for known in merged.added)
     revised = tuple(decide(known) for known in merged.revised)
-    # Papers leaving the list are no news: when nothing else would change, the README keeps
-    # them until the next run with news (the list it showed, rendered again, is what it holds).
     if not (added or revised or days) and rendered.readme is not None:
         listed = _shown([decide(known) for known in newest_first(before.values())], config)
-        kept = render(day_pages=[], replaced={}, shown=listed)
-        only_left = {e.paper.arxiv_id for e in shown} <= {e.paper.arxiv_id for e in listed}
-        if only_left and kept.readme is None:
+        kept = _kept_readme(shown, listed, render)
+        if kept is not None:
             shown, rendered = listed, kept
     dropped = len(before.keys() - {e.paper.arxiv_id for e in shown})
     news = News.of(added, revised, shown, dropped)
@@ -241,6 +238,18 @@ def _page(day: DayUpdate, decide: _Decide, config: Config, now: datetime, starte
         started=started,
         news_on=day.news_on,
     )
+
+
+def _kept_readme(
+    shown: Sequence[Entry], listed: Sequence[Entry], render: Callable[..., Rendered]
+) -> Rendered | None:
+    """Papers leaving the list are no news: the README keeps the papers it `listed` until the
+    next run with news, when the current config shows none it did not list and that list,
+    rendered again, is the block it holds (no config edit changed how it looks)."""
+    if {e.paper.arxiv_id for e in shown} - {e.paper.arxiv_id for e in listed}:
+        return None
+    kept = render(day_pages=[], replaced={}, shown=listed)
+    return kept if kept.readme is None else None
 
 
 def _shown_before(
